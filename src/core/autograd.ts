@@ -145,6 +145,11 @@ export interface RunBackwardOptions {
 
 type Accumulate = (a: Tensor, b: Tensor) => Tensor;
 
+/** A `.grad` gets storage of its own: the incoming gradient may be shared with other leaves or be a view (as PyTorch never lets two leaves share a grad buffer). */
+export function ownGrad(g: Tensor, keepGraph: boolean): Tensor {
+  return keepGraph ? g.clone() : g.detach().clone();
+}
+
 /** The engine. `accumulate` adds two gradients (passed in so this file needs no op import). */
 export function runBackward(outputs: Tensor[], grads: Tensor[], opts: RunBackwardOptions, accumulate: Accumulate): (Tensor | null)[] {
   const captured = new Map<Tensor, Tensor | null>();
@@ -174,7 +179,7 @@ export function runBackward(outputs: Tensor[], grads: Tensor[], opts: RunBackwar
       if (captured.has(leaf)) captured.set(leaf, captured.get(leaf) ? accumulate(captured.get(leaf)!, g) : g);
       return;
     }
-    leaf.grad = leaf.grad === null ? (opts.create_graph ? g : g.detach()) : accumulate(leaf.grad, g);
+    leaf.grad = leaf.grad === null ? ownGrad(g, opts.create_graph) : accumulate(leaf.grad, g);
   };
 
   const roots: Node[] = [];
@@ -200,7 +205,7 @@ export function runBackward(outputs: Tensor[], grads: Tensor[], opts: RunBackwar
       const caps = capturedByNode.get(node);
       if (caps) for (const [nr, t] of caps) if (gin[nr]) captured.set(t, gin[nr]);
       if (node.retained && !opts.inputs) {
-        for (const [nr, t] of node.retained) if (gin[nr]) t.grad = t.grad === null ? gin[nr]!.detach() : accumulate(t.grad, gin[nr]!);
+        for (const [nr, t] of node.retained) if (gin[nr]) t.grad = t.grad === null ? ownGrad(gin[nr]!, false) : accumulate(t.grad, gin[nr]!);
       }
       const gout = node.apply(gin);
       if (!opts.retain_graph) node.release();

@@ -3,7 +3,7 @@
  * Views share storage and a version counter; methods are thin wrappers over the op registry (ops/*).
  */
 import ndarray from 'ndarray';
-import { runBackward, type Node } from './autograd';
+import { ownGrad, runBackward, type Node } from './autograd';
 import { type DType, type TypedArray, allocate, checkDType, isFloating } from './dtype';
 import { checkOptions, fail } from './errors';
 import { contiguousStrides, fmt, normDim, numel } from './shape';
@@ -174,7 +174,7 @@ export class Tensor {
     const retain = o.retain_graph ?? create;
     if (o.inputs) {
       const gs = runBackward([this], [g], { retain_graph: retain, create_graph: create, inputs: o.inputs, allow_unused: true }, E.accumulateGrad);
-      o.inputs.forEach((t, i) => { if (gs[i]) t.grad = t.grad ? E.accumulateGrad(t.grad, gs[i]!) : gs[i]!.detach(); });
+      o.inputs.forEach((t, i) => { if (gs[i]) t.grad = t.grad ? E.accumulateGrad(t.grad, gs[i]!) : ownGrad(gs[i]!, false); });
       return;
     }
     runBackward([this], [g], { retain_graph: retain, create_graph: create }, E.accumulateGrad);

@@ -13,11 +13,21 @@ import { copyInto, expand, index, clone } from './view';
 
 const CATEGORY: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 2 };
 
-export function inplace<T extends Tensor>(self: T, name: string, compute: (s: Tensor) => Tensor): T {
-  const recording = is_grad_enabled() && self.requires_grad;
-  if (recording && self.grad_fn === null) {
-    throw new Error(`Tensor.${name}: a leaf tensor that requires grad is being used in an in-place operation; do it inside torch.no_grad(() => …) or on a clone`);
+/** Refuses in-place writes autograd cannot account for: into a leaf that requires grad, or into a view of one (as PyTorch). */
+function refuseLeaf(self: Tensor, fn: string): void {
+  if (!is_grad_enabled() || !self.requires_grad) return;
+  if (self.grad_fn === null) {
+    throw new Error(`${fn}: a leaf tensor that requires grad is being used in an in-place operation; do it inside torch.no_grad(() => …) or on a clone`);
   }
+  const base = self._base;
+  if (base !== null && base.requires_grad && base.grad_fn === null) {
+    throw new Error(`${fn}: a view of a leaf tensor that requires grad is being used in an in-place operation; do it inside torch.no_grad(() => …) or on a clone`);
+  }
+}
+
+export function inplace<T extends Tensor>(self: T, name: string, compute: (s: Tensor) => Tensor): T {
+  refuseLeaf(self, `Tensor.${name}`);
+  const recording = is_grad_enabled() && self.requires_grad;
   const r = compute(recording ? clone(self) : self); // the copy keeps the old values that backward may read
   return writeResult(self, name, r);
 }
@@ -30,6 +40,10 @@ function writeResult<T extends Tensor>(self: T, name: string, r: Tensor): T {
   const tracks = is_grad_enabled() && r.requires_grad;
   if (tracks && self._base !== null) {
     throw new Error(`Tensor.${name}: in-place modification of a view with a result that requires grad is not supported in spikeport; build the tensor with torch.cat/stack/where instead`);
+  }
+  if (is_grad_enabled() && self._base !== null && self.requires_grad) {
+    // the base's history cannot be rebased onto the written view: its gradient would silently stay the old one
+    throw new Error(`Tensor.${name}: in-place modification of a view of a tensor that requires grad is not supported in spikeport; build the tensor with torch.cat/stack/where/masked_fill instead`);
   }
   copyInto(self, r);
   self._version.v++;
@@ -46,9 +60,7 @@ function writeResult<T extends Tensor>(self: T, name: string, r: Tensor): T {
 
 export function copy_<T extends Tensor>(self: T, src: Operand): T {
   const s = src instanceof Tensor ? src : scalarTensor(typeof src === 'boolean' ? Number(src) : src, self.dtype);
-  if (is_grad_enabled() && self.requires_grad && self.grad_fn === null) {
-    throw new Error('Tensor.copy_: a leaf tensor that requires grad is being used in an in-place operation; do it inside torch.no_grad(() => …)');
-  }
+  refuseLeaf(self, 'Tensor.copy_');
   // copy_ casts any dtype, unlike arithmetic in-place ops
   const v = expand(s.dtype === self.dtype ? s : cast(s, self.dtype), self.shape.slice());
   return writeResult(self, 'copy_', v);
@@ -98,15 +110,22 @@ function gen(fn: string, options: GenOpt | undefined): Generator {
   return o.generator ?? default_generator;
 }
 
-/** Fills a contiguous scratch of the tensor's dtype with `fill`, then writes it into the (maybe strided) tensor. */
-function randomFill<T extends Tensor>(self: T, fn: string, floatOnly: boolean, fill: (buf: Float32Array | Float64Array | Int32Array | Uint8Array) => void): T {
+/**
+ * Fills a scratch buffer with `fill` in the order PyTorch's TensorIterator visits the tensor — memory order, i.e. dims
+ * sorted by decreasing stride — then writes it into the (maybe strided) tensor.
+ */
+function randomFill<T extends Tensor>(self: T, fn: string, floatOnly: boolean, fill: (buf: Float32Array | Float64Array | Int32Array | Uint8Array, contiguous: boolean) => void): T {
   if (floatOnly && !isFloating(self.dtype)) fail(fn, 'self', 'a floating point tensor', self);
   if (is_grad_enabled() && self.requires_grad && self.grad_fn === null) {
     throw new Error(`${fn}: a leaf tensor that requires grad is being used in an in-place operation; do it inside torch.no_grad(() => …)`);
   }
-  const tmp = Tensor.empty(self.shape, self.dtype);
-  fill(tmp.buffer);
-  copyInto(self, tmp);
+  const contiguous = self.is_contiguous();
+  const perm = self.shape.map((_, i) => i);
+  if (!contiguous) perm.sort((a, b) => self._stride[b] - self._stride[a] || a - b);
+  const target = contiguous ? self : self._view(perm.map((d) => self.shape[d]), perm.map((d) => self._stride[d]), self.offset);
+  const tmp = Tensor.empty(target.shape, self.dtype);
+  fill(tmp.buffer, contiguous);
+  copyInto(target, tmp);
   self._version.v++;
   return self;
 }
@@ -120,7 +139,7 @@ export function uniform_<T extends Tensor>(self: T, from: number, to: number, op
 export function normal_<T extends Tensor>(self: T, mean: number, std: number, options?: GenOpt): T {
   const g = gen('Tensor.normal_', options);
   if (!(std >= 0)) throw new Error(`Tensor.normal_: expects std >= 0.0, got std=${std}`);
-  return randomFill(self, 'Tensor.normal_', true, (b) => g.normal_fill(b as Float32Array | Float64Array, mean, std));
+  return randomFill(self, 'Tensor.normal_', true, (b, contiguous) => g.normal_fill(b as Float32Array | Float64Array, mean, std, { contiguous }));
 }
 
 export function bernoulli_<T extends Tensor>(self: T, p: number | Tensor, options?: GenOpt): T {

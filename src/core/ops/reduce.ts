@@ -3,6 +3,7 @@ import { type DType, type TypedArray, isFloating } from '../dtype';
 import { checkOptions, fail } from '../errors';
 import { defineOp, op1, run, type OpDef } from '../registry';
 import { contiguousStrides, normDim, normDims, numel } from '../shape';
+import { iter2, type Row2 } from '../iter';
 import { Tensor } from '../tensor';
 import { no_grad } from '../autograd';
 import { abs, add, cast, checkTensor, div, eq, exp, log, mul, pow, sqrt, sub, where } from './elementwise';
@@ -39,17 +40,27 @@ function dimsArg(fn: string, x: Tensor, dim: number | number[] | null | undefine
 
 // ---- sum / mean ---------------------------------------------------------------------------------------------------------
 
+/** Adds each input row into the output (stride 0 along reduced dims); an innermost reduced run is summed in a local first. */
+const accumulateRow: Row2<any> = (o, oo, os, a, ao, as, _b, _bo, _bs, n) => {
+  if (os === 0) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += a[ao + i * as];
+    o[oo] += s;
+  } else for (let i = 0; i < n; i++) o[oo + i * os] += a[ao + i * as];
+};
+
 const sumOp = defineOp<{ dims: number[]; keepdim: boolean; dtype: DType }>({
   name: 'sum',
   forward([x], { dims, keepdim, dtype }) {
-    const L = layout(x, dims, keepdim);
-    const out = Tensor.empty(L.outShape, dtype);
-    const o = out.buffer, d = L.data, R = L.R;
-    for (let r = 0, p = L.off; r < L.rows; r++) {
-      let s = 0;
-      for (const end = p + R; p < end; p++) s += d[p];
-      o[r] = s;
-    }
+    // strided accumulation straight from the input (no permuted copy), in float64 so long sums keep their precision
+    const keptShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+    const acc = new Float64Array(numel(keptShape));
+    const cs = contiguousStrides(keptShape);
+    const os = x.shape.map((_, i) => (dims.includes(i) ? 0 : cs[i]));
+    iter2(x.shape, acc, os, 0, x.buffer, x._stride.slice(), x.offset, x.buffer, os, 0, accumulateRow);
+    const outShape = keepdim ? keptShape : x.shape.filter((_, i) => !dims.includes(i));
+    const out = Tensor.empty(outShape, dtype);
+    out.buffer.set(acc);
     return out;
   },
   backward([g], node) {
