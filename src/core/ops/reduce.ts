@@ -10,6 +10,9 @@ import { abs, add, cast, checkTensor, div, eq, exp, log, mul, pow, sqrt, sub, wh
 import { copyInto, expand, permute, reshape } from './view';
 import { scatter } from './join';
 
+/** Math through a module binding: a global lookup per element is ~20x slower inside jest's vm context. */
+const math = Math;
+
 export interface KeepDim { keepdim?: boolean }
 export interface ValuesIndices { values: Tensor; indices: Tensor; 0: Tensor; 1: Tensor }
 
@@ -96,7 +99,7 @@ export function var_(x: Tensor, dim?: number | number[] | null, options?: KeepDi
   const n = numel(dims.map((i) => x.shape[i]));
   const mu = mean(x, dims, { keepdim: true });
   const dev = sub(x, mu);
-  return div(sum(mul(dev, dev), dims, { keepdim: o.keepdim ?? false }), Math.max(n - correction, 0));
+  return div(sum(mul(dev, dev), dims, { keepdim: o.keepdim ?? false }), math.max(n - correction, 0));
 }
 
 export function std(x: Tensor, dim?: number | number[] | null, options?: KeepDim & { unbiased?: boolean; correction?: number }): Tensor {
@@ -288,7 +291,7 @@ const norm2Op = defineOp<{ dims: number[]; keepdim: boolean }>({
     for (let r = 0, p = L.off; r < L.rows; r++) {
       let s = 0;
       for (const end = p + L.R; p < end; p++) s += L.data[p] * L.data[p];
-      out.buffer[r] = Math.sqrt(s);
+      out.buffer[r] = math.sqrt(s);
     }
     return out;
   },
@@ -332,7 +335,7 @@ export function logsumexp(x: Tensor, dim: number | number[], options?: KeepDim):
 
 /** Runs kernel on each row along `dim` (of a contiguous copy with `dim` last when needed), then moves `dim` back. */
 function alongDim(x: Tensor, dim: number, dtype: DType, kernel: (inp: TypedArray, ioff: number, out: TypedArray, off: number, R: number) => void): Tensor {
-  const last = Math.max(x.ndim - 1, 0);
+  const last = math.max(x.ndim - 1, 0);
   const perm = x.shape.map((_, i) => i);
   perm[dim] = last;
   perm[last] = dim;
@@ -375,9 +378,9 @@ const softmaxOp = defineOp<{ dim: number; log: boolean }>({
       for (let j = 0; j < R; j++) if (a[ao + j] > m) m = a[ao + j];
       if (m === -Infinity) m = 0;
       let s = 0;
-      for (let j = 0; j < R; j++) s += Math.exp(a[ao + j] - m);
-      if (isLog) { const ls = Math.log(s) + m; for (let j = 0; j < R; j++) o[off + j] = a[ao + j] - ls; }
-      else for (let j = 0; j < R; j++) o[off + j] = Math.exp(a[ao + j] - m) / s;
+      for (let j = 0; j < R; j++) s += math.exp(a[ao + j] - m);
+      if (isLog) { const ls = math.log(s) + m; for (let j = 0; j < R; j++) o[off + j] = a[ao + j] - ls; }
+      else for (let j = 0; j < R; j++) o[off + j] = math.exp(a[ao + j] - m) / s;
     });
   },
   backward([g], node) {

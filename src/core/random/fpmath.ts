@@ -4,7 +4,7 @@
  * linked against glibc >= 2.28 whose libm picks its FMA variants on such CPUs).
  *
  * Why this file exists: `torch.randn`/`normal_` on float64 tensors call glibc's `log` and `sincos`, and
- * V8's `Math.log`/`Math.sin`/`Math.cos` (fdlibm ports) differ from glibc in the last bit for roughly 7% /
+ * V8's `math.log`/`math.sin`/`math.cos` (fdlibm ports) differ from glibc in the last bit for roughly 7% /
  * 3% / 3% of arguments, so a bit-identical stream needs glibc's algorithms. The float32 path (>= 16
  * elements) runs ATen's `avx_mathfun.h` polynomials (`log256_ps`, `sincos256_ps`); GCC compiled that
  * file with floating-point contraction, so several multiply-adds became fused `vfmadd` instructions.
@@ -16,6 +16,9 @@
  * Arm optimized-routines log, both shipped in glibc's libm) are numeric data of those algorithms, dumped
  * from glibc 2.36's libm; the code around them is written from the algorithms' specification.
  */
+
+/** Math through a module binding: a global lookup per element is ~20x slower inside jest's vm context. */
+const math = Math;
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LO = LITTLE_ENDIAN ? 0 : 1;
@@ -77,12 +80,12 @@ export function fma64(a: number, b: number, c: number): number {
 export function fma32(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
-  const r = Math.fround(s);
+  const r = math.fround(s);
   const h = s - r;
   if (h === 0) return r;
   const other = r + 2 * h;
   // kept small so that V8 inlines it; the tie case is rare
-  return Math.fround(other) === other ? fma32Tie(p, c, s, r, h, other) : r;
+  return math.fround(other) === other ? fma32Tie(p, c, s, r, h, other) : r;
 }
 
 /** s = p + c (binary64) is the midpoint between the floats r and other: decide with the exact error of the sum. */
@@ -388,13 +391,13 @@ const TOINT = 6755399441055744.0;
 const TAYLOR_LIMIT = 0.126;
 
 function copysign(mag: number, sgn: number): number {
-  const m = Math.abs(mag);
+  const m = math.abs(mag);
   return sgn < 0 || Object.is(sgn, -0) ? -m : m;
 }
 
 /** sin(x + dx), glibc's `do_sin` as contracted in `__sincos_fma`. */
 function doSin(x: number, dx: number): number {
-  const ax = Math.abs(x);
+  const ax = math.abs(x);
   if (ax < TAYLOR_LIMIT) {
     const xx = x * x;
     let p = fma64(xx, S5, S4);
@@ -423,7 +426,7 @@ function doSin(x: number, dx: number): number {
 /** cos(x + dx), glibc's `do_cos` as contracted in `__sincos_fma`. */
 function doCos(x: number, dx: number): number {
   if (x < 0) dx = -dx;
-  const ax = Math.abs(x);
+  const ax = math.abs(x);
   const u = BIG + ax;
   const xr = (ax - (u - BIG)) + dx;
   f64[0] = u;
@@ -461,7 +464,7 @@ export function glibcSincos(x: number): void {
       sincosOut[1] = doCos(x, 0);
       return;
     }
-    const y = HP0 - Math.abs(x);
+    const y = HP0 - math.abs(x);
     const a = y + HP1;
     const da = (y - a) + HP1;
     sincosOut[0] = copysign(doCos(a, da), x);
@@ -502,9 +505,9 @@ export function glibcSincos(x: number): void {
 
 // ---------------------------------------------------------------------------------------------------
 // ATen avx_mathfun.h `log256_ps` / `sincos256_ps` as compiled into libtorch_cpu's AVX2 normal kernel,
-// one lane at a time. All values are binary32 held in numbers; `fr` is Math.fround.
+// one lane at a time. All values are binary32 held in numbers; `fr` is math.fround.
 
-const fr = Math.fround;
+const fr = math.fround;
 const F_SQRTHF = fr(0.707106781186547524);
 const F_LOG_P0 = fr(7.0376836292e-2);
 const F_LOG_P1 = fr(-1.1514610310e-1);
@@ -528,7 +531,7 @@ const F_COSCOF_P1 = fr(-1.388731625493765e-3);
 const F_COSCOF_P2 = fr(4.166664568298827e-2);
 const F_FOPI = fr(1.27323954473516);
 /** `_mm256_set1_ps(2.0f * c10::pi<double>)` */
-const F_TWO_PI = fr(2 * Math.PI);
+const F_TWO_PI = fr(2 * math.PI);
 
 const f32 = new Float32Array(1);
 const f32bits = new Uint32Array(f32.buffer);
@@ -581,10 +584,10 @@ export function normal16Avx2(data: Float32Array, off: number, mean: number, std:
     let lg = 0;
     { const p = e * F_LOG_Q2; const s = p + x; let r = fr(s); const h = s - r;
       if (h !== 0) { const o = r + 2 * h; if (fr(o) === o) r = fma32Tie(p, x, s, r, h, o); } lg = r; }
-    const radius = fr(Math.sqrt(fr(-2 * lg)));
+    const radius = fr(math.sqrt(fr(-2 * lg)));
     // ---- sincos256_ps(2 * pi * u2), u2 in [0, 1) so theta >= 0
     let t = fr(F_TWO_PI * data[off + 8 + j]);
-    const yq = (((Math.trunc(fr(t * F_FOPI)) | 0) + 1) & ~1); // j = (int(t * 4/pi) + 1) & ~1
+    const yq = (((math.trunc(fr(t * F_FOPI)) | 0) + 1) & ~1); // j = (int(t * 4/pi) + 1) & ~1
     const swapSin = (yq & 4) !== 0;
     const polyMask = (yq & 2) === 0;
     const signCos = (~(yq - 2) & 4) !== 0;
