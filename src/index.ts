@@ -1,2 +1,5 @@
-/** spikeport: `import { torch } from 'spikeport'`. nn, F and optim join as they land. */
+/** spikeport: `import { torch, nn, F, optim } from 'spikeport'` — the PyTorch subset spiking models are written in. */
 export * as torch from './torch/index';
+export * as nn from './torch/nn/index';
+export * as F from './torch/nn/functional';
+export * as optim from './torch/optim/index';

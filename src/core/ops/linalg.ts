@@ -1,6 +1,6 @@
 /** Matrix products: matmul (1-D, 2-D, batched with broadcasting), mm, bmm, mv, dot, outer — all over the packed gemm kernel. */
 import { fail } from '../errors';
-import { gemm } from '../kernels/gemm';
+import { gemmStridedBatched } from '../kernels/gemm';
 import { defineOp, op1 } from '../registry';
 import { broadcastShapes, fmt, numel } from '../shape';
 import { Tensor } from '../tensor';
@@ -27,14 +27,13 @@ function gemmLayout(s0: number, s1: number, rows: number, cols: number): { trans
 function batchedProduct(a: Tensor, c: Tensor): Tensor {
   const [B, n, k] = a.shape, m = c.shape[2];
   const out = Tensor.empty([B, n, m], a.dtype);
+  if (B === 0 || n === 0 || m === 0 || k === 0) return out; // empty, or an empty inner dim: zeros (as torch)
   let la = gemmLayout(a._stride[1], a._stride[2], n, k);
   let lc = gemmLayout(c._stride[1], c._stride[2], k, m);
   if (!la) { a = a.contiguous(); la = gemmLayout(a._stride[1], a._stride[2], n, k)!; }
   if (!lc) { c = c.contiguous(); lc = gemmLayout(c._stride[1], c._stride[2], k, m)!; }
-  const o = out.buffer as F;
-  for (let b = 0; b < B; b++) {
-    gemm(la.trans, lc.trans, n, m, k, 1, a.buffer as F, a.offset + b * a._stride[0], la.ld, c.buffer as F, c.offset + b * c._stride[0], lc.ld, 0, o, b * n * m, m);
-  }
+  gemmStridedBatched(la.trans, lc.trans, B, n, m, k, 1, a.buffer as F, a.offset, la.ld, a._stride[0],
+    c.buffer as F, c.offset, lc.ld, c._stride[0], 0, out.buffer as F, 0, m, n * m);
   return out;
 }
 

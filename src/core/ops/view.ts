@@ -28,7 +28,7 @@ const viewScatter = defineOp<{ geom: Geom; shape: readonly number[] }>({
     iter2(v.shape, out.buffer, v.stride, v.offset, out.buffer, v.stride, v.offset, g.buffer, g._stride.slice(), g.offset, accumulateRow);
     return out;
   },
-  backward: ([gg], node) => [asView(gg!, node.attrs.geom, 'view_scatter')],
+  backward: ([gg], node) => [asView(gg!, node.attrs.geom, 'view_scatter_grad')],
 });
 
 const VIEW_DEFS = new Map<string, ReturnType<typeof defineView>>();
