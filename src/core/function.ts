@@ -5,6 +5,7 @@
 import { is_grad_enabled, no_grad, Node } from './autograd';
 import { fail } from './errors';
 import { Tensor } from './tensor';
+import { gradAs, sumToShape } from './ops/elementwise';
 
 export class FunctionCtx {
   /** needs_input_grad[i]: whether argument i is a tensor that requires grad (as in PyTorch). */
@@ -69,8 +70,15 @@ export class Function {
           const g = list.length === args.length ? list[pos] : list[k];
           if (g === null || g === undefined) return null;
           if (!(g instanceof Tensor)) fail(`${name}.backward`, `gradient ${pos}`, 'a Tensor or null', g);
-          if (g.shape.join() !== t.shape.join()) throw new Error(`${name}.backward: gradient ${pos} has shape [${g.shape}], expected [${t.shape}]`);
-          return g;
+          if (g.shape.join() !== t.shape.join()) {
+            // as torch's engine does: a gradient of a shape the input broadcasts to is summed back to the input's shape
+            const lead = g.ndim - t.ndim;
+            if (lead < 0 || t.shape.some((s, d) => s !== 1 && s !== g.shape[lead + d])) {
+              throw new Error(`${name}.backward: gradient ${pos} has shape [${g.shape.join(', ')}], expected [${t.shape.join(', ')}] (or a shape it broadcasts to)`);
+            }
+            return gradAs(sumToShape(g, t.shape), t.dtype);
+          }
+          return gradAs(g, t.dtype);
         });
       }, {});
       outs.forEach((o, i) => {

@@ -67,15 +67,18 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor | Tensor[], inputs: Te
       for (let e = 0; e < x.numel(); e++) {
         const si = storageIndex(x, e);
         const orig = x.buffer[si];
-        const evalAt = (v: number): Tensor => {
+        // read the outputs before restoring the input: a view output (reshape, select, …) shares the input's storage
+        const evalAt = (v: number): Float64Array => {
           x.buffer[si] = v;
           const r = no_grad(() => outputsOf(fn, ins)[oi]);
+          const vals = new Float64Array(nOut);
+          for (let k = 0; k < nOut; k++) vals[k] = at(r, k);
           x.buffer[si] = orig;
-          return r;
+          return vals;
         };
         const plus = evalAt(orig + eps), minus = evalAt(orig - eps);
         for (let k = 0; k < nOut; k++) {
-          const num = (at(plus, k) - at(minus, k)) / (2 * eps);
+          const num = (plus[k] - minus[k]) / (2 * eps);
           const ana = analytical[j][e * nOut + k];
           if (!(Math.abs(num - ana) <= atol + rtol * Math.abs(num))) {
             return report(`Jacobian mismatch for output ${oi} with respect to input ${ins.indexOf(x)}, element ${e} of the input and ${k} of the output: numerical ${num}, analytical ${ana} (atol ${atol}, rtol ${rtol})`);

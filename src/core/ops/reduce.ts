@@ -213,7 +213,7 @@ const amaxOp = defineOp<{ dims: number[]; keepdim: boolean; sign: 1 | -1 }>({
   name: 'amax',
   savesOutputs: true,
   forward([x], { dims, keepdim, sign }) {
-    if (x.numel() === 0) throw new Error(`torch.${sign > 0 ? 'amax' : 'amin'}: cannot reduce an empty tensor`);
+    for (const d of dims) if (x.shape[d] === 0) throw new Error(`torch.${sign > 0 ? 'amax' : 'amin'}: expected reduction dim ${d} to have non-zero size`);
     const L = layout(x, dims, keepdim);
     const idx = argReduce(L, sign);
     const out = Tensor.empty(L.outShape, x.dtype);
@@ -324,6 +324,7 @@ export function logsumexp(x: Tensor, dim: number | number[], options?: KeepDim):
   const o = checkOptions('torch.logsumexp', options, ['keepdim']);
   const dims = normDims('torch.logsumexp', dim, x.ndim);
   const m = no_grad(() => {
+    if (x.numel() === 0) return Tensor.empty([], x.dtype); // nothing to stabilise: the sum of no terms is 0, its log -inf
     const a = amax(x, dims, { keepdim: true });
     return where(a.isinf(), 0, a); // an all -inf row keeps -inf; +inf stays +inf through the sum
   });
