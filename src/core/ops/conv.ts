@@ -230,13 +230,14 @@ function forwardKernel(x: Tensor, w: Tensor, b: Tensor | null, a: ConvAttrs): Te
         gemm(false, false, Og, L, Ck, 1, Wt.d, Wt.o + gi * Og * Ck, Ck, cols, 0, L, beta, o, (n0 * O + gi * Og) * L, L);
         continue;
       }
-      gemm(false, false, Og, ld, Ck, 1, Wt.d, Wt.o + gi * Og * Ck, Ck, cols, 0, ld, 0, tmp!, 0, ld);
+      // the block result goes through tmp ([Og, m·L]), bias rows prefilled so rounding matches the m = 1 path
+      if (b) for (let oc = 0; oc < Og; oc++) tmp!.fill(o[(n0 * O + gi * Og + oc) * L], oc * ld, (oc + 1) * ld);
+      gemm(false, false, Og, ld, Ck, 1, Wt.d, Wt.o + gi * Og * Ck, Ck, cols, 0, ld, beta, tmp!, 0, ld);
       for (let oc = 0; oc < Og; oc++) {
         for (let i = 0; i < m; i++) {
           const dst = ((n0 + i) * O + gi * Og + oc) * L;
           const src = oc * ld + i * L;
-          if (b) for (let l = 0; l < L; l++) o[dst + l] += tmp![src + l];
-          else for (let l = 0; l < L; l++) o[dst + l] = tmp![src + l];
+          for (let l = 0; l < L; l++) o[dst + l] = tmp![src + l];
         }
       }
     }

@@ -31,6 +31,23 @@ function contiguousData(x: Tensor): { d: F; o: number } {
 
 const ident = (v: number): number => v;
 
+/**
+ * float32 fused multiply-add: a·b + c rounded once to float32, for float32 a, b, c (the product is exact in float64;
+ * the sum is corrected where rounding it to float64 first would land on a float32 rounding midpoint).
+ */
+export function fmaf(a: number, b: number, c: number): number {
+  const p = a * b;
+  const s = p + c;
+  const r = Math.fround(s);
+  if (r === s) return r;
+  const t = s - p;
+  const e = (p - (s - t)) + (c - t); // s + e = p + c exactly (TwoSum)
+  if (e === 0) return r;
+  const other = r + 2 * (s - r); // the neighbouring float32 when s is exactly halfway between two
+  if (Math.fround(other) !== other) return r;
+  return (e > 0) === (other > r) ? other : r;
+}
+
 /** The (N, C, S) view of an (N, C, *) input. */
 function ncs(shape: readonly number[]): [number, number, number] {
   const N = shape[0], C = shape[1];
@@ -63,14 +80,26 @@ function bnForward(inputs: Tensor[], a: BNAttrs): Tensor {
     const rv = a.runningVar ? contiguousData(a.runningVar) : null;
     const m = r(a.momentum), m1 = r(1 - m);
     for (let c = 0; c < C; c++) {
-      let s = 0;
-      for (let i = 0; i < N; i++) for (let j = 0, p = X.o + (i * C + c) * S; j < S; j++) s += xd[p + j];
-      const mu = r(s / n);
-      let vs = 0;
-      for (let i = 0; i < N; i++) {
-        for (let j = 0, p = X.o + (i * C + c) * S; j < S; j++) { const d = r(xd[p + j] - mu); vs += r(d * d); }
+      let mu: number, varSum: number;
+      if (S === 1 && f32) {
+        // ATen's channels-last reduction (an (N, C) input has stride 1 on C): float32 running sums, fused d·d + acc
+        let sf = 0;
+        for (let i = 0; i < N; i++) sf = Math.fround(sf + xd[X.o + i * C + c]);
+        mu = Math.fround(sf / n);
+        let vf = 0;
+        for (let i = 0; i < N; i++) { const d = Math.fround(xd[X.o + i * C + c] - mu); vf = fmaf(d, d, vf); }
+        varSum = vf;
+      } else {
+        // ATen's contiguous reduction: float64 sums, float32 mean and squared deviations
+        let sd = 0;
+        for (let i = 0; i < N; i++) for (let j = 0, p = X.o + (i * C + c) * S; j < S; j++) sd += xd[p + j];
+        mu = r(sd / n);
+        let vs = 0;
+        for (let i = 0; i < N; i++) {
+          for (let j = 0, p = X.o + (i * C + c) * S; j < S; j++) { const d = r(xd[p + j] - mu); vs += r(d * d); }
+        }
+        varSum = r(vs);
       }
-      const varSum = r(vs);
       meanA[c] = mu;
       invA[c] = r(1 / Math.sqrt(r(varSum / n) + a.eps));
       if (rm) rm.d[rm.o + c] = r(r(m * mu) + r(m1 * rm.d[rm.o + c]));
@@ -86,12 +115,15 @@ function bnForward(inputs: Tensor[], a: BNAttrs): Tensor {
       invA[c] = r(1 / r(Math.sqrt(r(rv.d[rv.o + c] + eps))));
     }
   }
+  // y = x·α + β with α = invstd·w, β = b − mean·α; ATen's AVX2 kernels fuse both multiply-adds (one rounding each)
   for (let c = 0; c < C; c++) {
     const alpha = r(invA[c] * (w ? w.d[w.o + c] : 1));
-    const beta = r((b ? b.d[b.o + c] : 0) - r(meanA[c] * alpha));
+    const bc = b ? b.d[b.o + c] : 0;
+    const beta = f32 ? fmaf(-meanA[c], alpha, bc) : bc - meanA[c] * alpha;
     for (let i = 0; i < N; i++) {
       const p = (i * C + c) * S;
-      for (let j = 0; j < S; j++) o[p + j] = r(xd[X.o + p + j] * alpha) + beta;
+      if (f32) for (let j = 0; j < S; j++) o[p + j] = fmaf(xd[X.o + p + j], alpha, beta);
+      else for (let j = 0; j < S; j++) o[p + j] = xd[X.o + p + j] * alpha + beta;
     }
   }
   a.mean = meanA;
@@ -258,17 +290,27 @@ interface RowNormAttrs {
   mean?: Float64Array; rstd?: Float64Array;
 }
 
+/** The affine parameters as arrays (ones / zeros where absent), with their offsets, for branch-free loops. */
+function affineArrays(inputs: Tensor[], a: RowNormAttrs, n: number): { W: F; wo: number; B: F; bo: number } {
+  const w = a.hasWeight ? contiguousData(inputs[1]) : { d: new Float64Array(n).fill(1), o: 0 };
+  const b = a.hasBias ? contiguousData(inputs[a.hasWeight ? 2 : 1]) : { d: new Float64Array(n), o: 0 };
+  return { W: w.d, wo: w.o, B: b.d, bo: b.o };
+}
+
+/** Number of affine entries: normalized_shape's size (layer) or channels (group). */
+const affineSize = (a: RowNormAttrs): number => (a.kind === 'layer' ? a.R : a.G * (a.R / a.S));
+
 function rowNormForward(inputs: Tensor[], a: RowNormAttrs): Tensor {
   const x = inputs[0];
-  const w = a.hasWeight ? contiguousData(inputs[1]) : null;
-  const b = a.hasBias ? contiguousData(inputs[a.hasWeight ? 2 : 1]) : null;
-  const X = contiguousData(x), xd = X.d;
+  const { W, wo, B, bo } = affineArrays(inputs, a, affineSize(a));
+  const X = contiguousData(x), xd = X.d, xo = X.o;
   const out = Tensor.empty(x.shape, x.dtype);
   const o = out.buffer as F;
   const R = a.R, rows = R === 0 ? 0 : x.numel() / R;
+  const S = a.S, Cg = R / S, G = a.G;
   const meanA = new Float64Array(rows), rstdA = new Float64Array(rows);
   for (let row = 0; row < rows; row++) {
-    const base = X.o + row * R;
+    const base = xo + row * R, ob = row * R;
     let s = 0;
     for (let k = 0; k < R; k++) s += xd[base + k];
     const mu = s / R;
@@ -277,20 +319,15 @@ function rowNormForward(inputs: Tensor[], a: RowNormAttrs): Tensor {
     const rstd = 1 / Math.sqrt(v / R + a.eps);
     meanA[row] = mu;
     rstdA[row] = rstd;
-    const ob = row * R;
     if (a.kind === 'layer') {
-      for (let k = 0; k < R; k++) {
-        let y = (xd[base + k] - mu) * rstd;
-        if (w) y *= w.d[w.o + k];
-        if (b) y += b.d[b.o + k];
-        o[ob + k] = y;
-      }
+      for (let k = 0; k < R; k++) o[ob + k] = (xd[base + k] - mu) * rstd * W[wo + k] + B[bo + k];
     } else {
-      const S = a.S, Cg = R / S, c0 = (row % a.G) * Cg;
+      const c0 = (row % G) * Cg;
       for (let cc = 0; cc < Cg; cc++) {
-        const sc = rstd * (w ? w.d[w.o + c0 + cc] : 1);
-        const sh = (b ? b.d[b.o + c0 + cc] : 0) - mu * sc;
-        for (let j = 0, p = cc * S; j < S; j++) o[ob + p + j] = xd[base + p + j] * sc + sh;
+        const sc = rstd * W[wo + c0 + cc];
+        const sh = B[bo + c0 + cc] - mu * sc;
+        const p0 = cc * S;
+        for (let j = 0; j < S; j++) o[ob + p0 + j] = xd[base + p0 + j] * sc + sh;
       }
     }
   }
@@ -299,63 +336,71 @@ function rowNormForward(inputs: Tensor[], a: RowNormAttrs): Tensor {
   return out;
 }
 
+/**
+ * Gradients of layer_norm / group_norm in one pass per row for the sums and one for grad_input:
+ * gi = rstd · (gŵ − mean(gŵ) − x̂ · mean(gŵ · x̂)) with gŵ = g · w; grad_w = Σ g · x̂, grad_b = Σ g.
+ */
 function rowNormBackwardFused(g: Tensor, node: { input(i: number): Tensor; next: readonly unknown[]; inputShapes: (readonly number[])[] }, a: RowNormAttrs): (Tensor | null)[] {
   const x = node.input(0);
-  const X = contiguousData(x), G = contiguousData(g), xd = X.d, gd = G.d;
-  const w = a.hasWeight ? contiguousData(node.input(1)) : null;
+  const X = contiguousData(x), G_ = contiguousData(g), xd = X.d, gd = G_.d, xo = X.o, go = G_.o;
+  const inputs = [x];
+  if (a.hasWeight) inputs.push(node.input(1));
+  const nP = affineSize(a);
+  const { W, wo } = affineArrays(inputs, { ...a, hasBias: false }, nP);
   const R = a.R, rows = R === 0 ? 0 : x.numel() / R;
+  const S = a.S, Cg = R / S, G = a.G;
   const needX = !!node.next[0];
   const needW = a.hasWeight && !!node.next[1];
   const needB = a.hasBias && !!node.next[a.hasWeight ? 2 : 1];
-  const P = a.hasWeight ? node.inputShapes[1] : a.hasBias ? node.inputShapes[a.hasWeight ? 2 : 1] : [0];
-  const nP = numel(P);
-  const gwAcc = needW ? new Float64Array(nP) : null;
-  const gbAcc = needB ? new Float64Array(nP) : null;
+  const gw = new Float64Array(nP), gb = new Float64Array(nP);
   const gx = needX ? Tensor.empty(x.shape, x.dtype) : null;
   const o = gx ? (gx.buffer as F) : null;
-  const S = a.S;
-  const wAt = (row: number, k: number): number => {
-    if (!w) return 1;
-    return a.kind === 'layer' ? w.d[w.o + k] : w.d[w.o + (row % a.G) * (R / S) + Math.floor(k / S)];
-  };
   for (let row = 0; row < rows; row++) {
-    const base = row * R, mu = a.mean![row], rstd = a.rstd![row];
-    // parameter grads
-    if (gwAcc || gbAcc) {
-      if (a.kind === 'layer') {
-        for (let k = 0; k < R; k++) {
-          const gv = gd[G.o + base + k];
-          if (gwAcc) gwAcc[k] += gv * (xd[X.o + base + k] - mu) * rstd;
-          if (gbAcc) gbAcc[k] += gv;
+    const xb = xo + row * R, gbase = go + row * R, ob = row * R;
+    const mu = a.mean![row], rstd = a.rstd![row];
+    let s1 = 0, s2 = 0;
+    if (a.kind === 'layer') {
+      for (let k = 0; k < R; k++) {
+        const gv = gd[gbase + k], xh = (xd[xb + k] - mu) * rstd, gwv = gv * W[wo + k];
+        s1 += gwv;
+        s2 += gwv * xh;
+        gw[k] += gv * xh;
+        gb[k] += gv;
+      }
+    } else {
+      const c0 = (row % G) * Cg;
+      for (let cc = 0; cc < Cg; cc++) {
+        const wc = W[wo + c0 + cc], p0 = cc * S;
+        let sg = 0, sgx = 0;
+        for (let j = 0; j < S; j++) {
+          const gv = gd[gbase + p0 + j];
+          sg += gv;
+          sgx += gv * (xd[xb + p0 + j] - mu);
         }
-      } else {
-        const Cg = R / S, c0 = (row % a.G) * Cg;
-        for (let cc = 0; cc < Cg; cc++) {
-          let sw = 0, sb = 0;
-          for (let j = 0, p = base + cc * S; j < S; j++) { const gv = gd[G.o + p + j]; sb += gv; sw += gv * (xd[X.o + p + j] - mu); }
-          if (gwAcc) gwAcc[c0 + cc] += sw * rstd;
-          if (gbAcc) gbAcc[c0 + cc] += sb;
-        }
+        sgx *= rstd;
+        s1 += sg * wc;
+        s2 += sgx * wc;
+        gw[c0 + cc] += sgx;
+        gb[c0 + cc] += sg;
       }
     }
-    if (o) {
-      // gi = rstd · (gŵ − mean(gŵ) − x̂ · mean(gŵ · x̂)), gŵ = g · w
-      let s1 = 0, s2 = 0;
-      for (let k = 0; k < R; k++) {
-        const gw = gd[G.o + base + k] * wAt(row, k);
-        s1 += gw;
-        s2 += gw * (xd[X.o + base + k] - mu) * rstd;
-      }
-      const m1 = s1 / R, m2 = s2 / R;
-      for (let k = 0; k < R; k++) {
-        const xh = (xd[X.o + base + k] - mu) * rstd;
-        o[base + k] = rstd * (gd[G.o + base + k] * wAt(row, k) - m1 - xh * m2);
+    if (!o) continue;
+    const m1 = s1 / R, m2 = s2 / R;
+    if (a.kind === 'layer') {
+      for (let k = 0; k < R; k++) o[ob + k] = rstd * (gd[gbase + k] * W[wo + k] - m1 - (xd[xb + k] - mu) * rstd * m2);
+    } else {
+      const c0 = (row % G) * Cg;
+      for (let cc = 0; cc < Cg; cc++) {
+        const wc = W[wo + c0 + cc], p0 = cc * S;
+        for (let j = 0; j < S; j++) o[ob + p0 + j] = rstd * (gd[gbase + p0 + j] * wc - m1 - (xd[xb + p0 + j] - mu) * rstd * m2);
       }
     }
   }
+  const P = a.hasWeight ? node.inputShapes[1] : a.hasBias ? node.inputShapes[1] : [nP];
+  const asTensor = (acc: Float64Array): Tensor => Tensor.fromBuffer(x.dtype === 'float32' ? Float32Array.from(acc) : acc, P, x.dtype);
   const out: (Tensor | null)[] = [gx];
-  if (a.hasWeight) out.push(gwAcc ? Tensor.fromBuffer(x.dtype === 'float32' ? Float32Array.from(gwAcc) : gwAcc, P, x.dtype) : null);
-  if (a.hasBias) out.push(gbAcc ? Tensor.fromBuffer(x.dtype === 'float32' ? Float32Array.from(gbAcc) : gbAcc, P, x.dtype) : null);
+  if (a.hasWeight) out.push(needW ? asTensor(gw) : null);
+  if (a.hasBias) out.push(needB ? asTensor(gb) : null);
   return out;
 }
 

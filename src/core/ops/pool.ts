@@ -129,28 +129,33 @@ const maxPoolOp: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
 interface AvgAttrs extends PoolAttrs { countIncludePad: boolean; divisor: number | null }
 
 /**
- * Visits every output window of an average pool with its clipped input range and divisor
- * (torch's cpu_avg_pool: the pool size counts padding up to the padded input's end).
+ * Window tables of an average pool along one axis (torch's cpu_avg_pool): for output i the clipped input range
+ * [lo, hi) and the padded extent (the window clipped to the padded input's end), which count_include_pad divides by.
  */
-function avgWindows(H: number, W: number, a: AvgAttrs, visit: (q: number, h0: number, h1: number, w0: number, w1: number, div: number) => void): void {
-  const { kh, kw, sh, sw, ph, pw, Ho, Wo } = a;
-  for (let oh = 0, q = 0; oh < Ho; oh++) {
-    let h0 = oh * sh - ph;
-    let h1 = Math.min(h0 + kh, H + ph);
-    const ph0 = h0, ph1 = h1;
-    h0 = Math.max(h0, 0);
-    h1 = Math.min(h1, H);
-    for (let ow = 0; ow < Wo; ow++, q++) {
-      let w0 = ow * sw - pw;
-      let w1 = Math.min(w0 + kw, W + pw);
-      const poolSize = (ph1 - ph0) * (w1 - w0);
-      w0 = Math.max(w0, 0);
-      w1 = Math.min(w1, W);
-      if (h0 >= h1 || w0 >= w1) { visit(q, 0, 0, 0, 0, 0); continue; }
-      const div = a.divisor !== null ? a.divisor : a.countIncludePad ? poolSize : (h1 - h0) * (w1 - w0);
-      visit(q, h0, h1, w0, w1, div);
+function avgAxis(n: number, out: number, k: number, s: number, p: number): { lo: Int32Array; hi: Int32Array; padded: Int32Array } {
+  const lo = new Int32Array(out), hi = new Int32Array(out), padded = new Int32Array(out);
+  for (let i = 0; i < out; i++) {
+    const start = i * s - p;
+    const end = Math.min(start + k, n + p);
+    padded[i] = end - start;
+    lo[i] = Math.max(start, 0);
+    hi[i] = Math.min(end, n);
+  }
+  return { lo, hi, padded };
+}
+
+/** The divisor of each output window (0 where the window holds no input: its output is 0). */
+function avgDivisors(H: number, W: number, a: AvgAttrs): { hA: ReturnType<typeof avgAxis>; wA: ReturnType<typeof avgAxis>; div: Float64Array } {
+  const hA = avgAxis(H, a.Ho, a.kh, a.sh, a.ph), wA = avgAxis(W, a.Wo, a.kw, a.sw, a.pw);
+  const div = new Float64Array(a.Ho * a.Wo);
+  for (let oh = 0, q = 0; oh < a.Ho; oh++) {
+    for (let ow = 0; ow < a.Wo; ow++, q++) {
+      const nh = hA.hi[oh] - hA.lo[oh], nw = wA.hi[ow] - wA.lo[ow];
+      if (nh <= 0 || nw <= 0) continue;
+      div[q] = a.divisor !== null ? a.divisor : a.countIncludePad ? hA.padded[oh] * wA.padded[ow] : nh * nw;
     }
   }
+  return { hA, wA, div };
 }
 
 function avgPoolKernel(x: Tensor, a: AvgAttrs): Tensor {
@@ -160,15 +165,21 @@ function avgPoolKernel(x: Tensor, a: AvgAttrs): Tensor {
   const out = Tensor.empty([...shape.slice(0, -2), a.Ho, a.Wo], x.dtype);
   const o = out.buffer as F;
   const X = contiguousData(x), xd = X.d;
-  const oplane = a.Ho * a.Wo;
-  for (let p = 0; p < planes; p++) {
-    const base = X.o + p * H * W, ob = p * oplane;
-    avgWindows(H, W, a, (q, h0, h1, w0, w1, div) => {
-      if (div === 0) { o[ob + q] = 0; return; }
-      let s = 0;
-      for (let ih = h0; ih < h1; ih++) for (let iw = w0, r = base + ih * W; iw < w1; iw++) s += xd[r + iw];
-      o[ob + q] = s / div;
-    });
+  const { hA, wA, div } = avgDivisors(H, W, a);
+  const { Ho, Wo } = a;
+  for (let p = 0, q = 0; p < planes; p++) {
+    const base = X.o + p * H * W;
+    for (let oh = 0; oh < Ho; oh++) {
+      const h0 = hA.lo[oh], h1 = hA.hi[oh];
+      for (let ow = 0; ow < Wo; ow++, q++) {
+        const d = div[oh * Wo + ow];
+        if (d === 0) { o[q] = 0; continue; }
+        const w0 = wA.lo[ow], w1 = wA.hi[ow];
+        let sum = 0;
+        for (let ih = h0; ih < h1; ih++) for (let iw = w0, r = base + ih * W; iw < w1; iw++) sum += xd[r + iw];
+        o[q] = sum / d;
+      }
+    }
   }
   return out;
 }
@@ -179,14 +190,19 @@ function avgPoolBackwardKernel(g: Tensor, inShape: readonly number[], a: AvgAttr
   const planes = gx.numel() / (H * W);
   const o = gx.buffer as F;
   const G = contiguousData(g), gd = G.d;
-  const oplane = a.Ho * a.Wo;
-  for (let p = 0; p < planes; p++) {
-    const base = p * H * W, gb = G.o + p * oplane;
-    avgWindows(H, W, a, (q, h0, h1, w0, w1, div) => {
-      if (div === 0) return;
-      const v = gd[gb + q] / div;
-      for (let ih = h0; ih < h1; ih++) for (let iw = w0, r = base + ih * W; iw < w1; iw++) o[r + iw] += v;
-    });
+  const { hA, wA, div } = avgDivisors(H, W, a);
+  const { Ho, Wo } = a;
+  for (let p = 0, q = G.o; p < planes; p++) {
+    const base = p * H * W;
+    for (let oh = 0; oh < Ho; oh++) {
+      const h0 = hA.lo[oh], h1 = hA.hi[oh];
+      for (let ow = 0; ow < Wo; ow++, q++) {
+        const d = div[oh * Wo + ow];
+        if (d === 0) continue;
+        const v = gd[q] / d, w0 = wA.lo[ow], w1 = wA.hi[ow];
+        for (let ih = h0; ih < h1; ih++) for (let iw = w0, r = base + ih * W; iw < w1; iw++) o[r + iw] += v;
+      }
+    }
   }
   return gx;
 }
