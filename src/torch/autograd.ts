@@ -21,7 +21,11 @@ function defaultGrads(fn: string, outs: Tensor[], grads: Tensor | (Tensor | null
   if (list.length !== outs.length) throw new Error(`${fn}: got ${list.length} grad_outputs for ${outs.length} outputs`);
   return outs.map((o, i) => {
     const g = list[i];
-    if (g) return g;
+    if (g) {
+      if (!(g instanceof Tensor)) fail(fn, `grad_outputs[${i}]`, 'a Tensor or null', g);
+      if (g.shape.join() !== o.shape.join()) throw new Error(`${fn}: grad_outputs[${i}] has shape [${g.shape}], but output ${i} has shape [${o.shape}]`);
+      return g;
+    }
     if (o.numel() !== 1) throw new Error(`${fn}: grad can be implicitly created only for scalar outputs; output ${i} has shape [${o.shape}]`);
     return onesLike(o);
   });

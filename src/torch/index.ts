@@ -37,6 +37,10 @@ export { matmul, mm, bmm, mv, dot, outer } from '../core/ops/linalg';
 export { reshape, permute, transpose, flatten, unflatten, unsqueeze, squeeze, narrow, select, clone } from '../core/ops/view';
 export { cat, cat as concat, stack, split, chunk, unbind, index_select, gather, scatter, scatter_add, nonzero, masked_select } from '../core/ops/join';
 
+export { conv1d, conv2d } from '../core/ops/conv';
+export { max_pool1d, max_pool2d, avg_pool1d, avg_pool2d, adaptive_avg_pool2d } from '../core/ops/pool';
+export { batch_norm, layer_norm, group_norm } from '../core/ops/norm';
+
 export { no_grad, enable_grad, set_grad_enabled, is_grad_enabled } from '../core/autograd';
 export * as autograd from './autograd';
 export { manual_seed, seed, initial_seed, get_rng_state, set_rng_state, Generator, default_generator } from './random';

@@ -26,47 +26,8 @@ import { copyInto, expand, reshape, squeeze, unsqueeze } from './view';
 
 type F = Float32Array | Float64Array;
 
-// ---- Python-style argument lists -------------------------------------------------------------------------------------
-
-/** All prefixes of a tuple type: [] | [A] | [A, B] | … */
-type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? Prefixes<H> | P : [];
-type WithOpts<Q, O> = Q extends unknown[] ? Q | [...Q, O] : never;
-/**
- * The trailing arguments of a ported Python function: any prefix of its optional positional parameters, then
- * optionally an options object holding the rest by name (`f(x, 2, 2)`, `f(x, 2, { ceil_mode: true })`, `f(x, { … })`).
- */
-export type PyRest<P extends unknown[], O> = WithOpts<Prefixes<P>, O>;
-
-function isOptionsObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== 'object' || x === null || Array.isArray(x) || x instanceof Tensor || ArrayBuffer.isView(x)) return false;
-  const proto = Object.getPrototypeOf(x);
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Resolves Python-style trailing arguments against parameter `names`: leading positional values, then an optional
- * options object. Unknown keys, too many positional values and a parameter given twice raise.
- * `undefined` (and, like Python's None, `null` where the caller treats it so) in a positional slot means "not given".
- */
-export function pyArgs<T extends object>(fn: string, names: readonly (keyof T & string)[], rest: readonly unknown[]): Partial<T> {
-  let opts: Record<string, unknown> = {};
-  let pos = rest;
-  if (rest.length > 0 && isOptionsObject(rest[rest.length - 1])) {
-    opts = checkOptions(fn, rest[rest.length - 1] as Record<string, unknown>, names);
-    pos = rest.slice(0, -1);
-  }
-  if (pos.length > names.length) throw new Error(`${fn}: takes at most ${names.length} optional positional arguments (${names.join(', ')}), got ${pos.length}`);
-  const out: Record<string, unknown> = {};
-  pos.forEach((v, i) => {
-    if (isOptionsObject(v)) throw new Error(`${fn}: the options object must be the last argument, got one in position of ${names[i]}`);
-    if (v !== undefined) out[names[i]] = v;
-  });
-  for (const [k, v] of Object.entries(opts)) {
-    if (k in out) throw new Error(`${fn}: got multiple values for argument '${k}' (positionally and in the options object)`);
-    if (v !== undefined) out[k] = v;
-  }
-  return out as Partial<T>;
-}
+export { pyArgs, type PyRest } from '../args';
+import { pyArgs, type PyRest } from '../args';
 
 /** An int or a tuple of ints (torch's `_single` / `_pair`): returns `n` ints, each checked against `min`. */
 export function intTuple(fn: string, arg: string, v: unknown, n: number, min: number): number[] {

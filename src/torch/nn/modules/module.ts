@@ -61,43 +61,8 @@ interface ModuleState {
 
 export interface IncompatibleKeys { missing_keys: string[]; unexpected_keys: string[] }
 
-/** Options given as a plain object (not a Tensor, Module, Map, Set, array or typed array). */
-export function isPlainObject(x: unknown): x is Record<string, unknown> {
-  if (typeof x !== 'object' || x === null) return false;
-  const p = Object.getPrototypeOf(x);
-  return p === Object.prototype || p === null;
-}
-
-/** All prefixes of a tuple type: [] | [A] | [A, B] | … */
-type Prefixes<P extends unknown[]> = P extends [...infer H, unknown] ? Prefixes<H> | P : [];
-type WithOpts<Q, O> = Q extends unknown[] ? Q | [...Q, O] : never;
-/**
- * The trailing arguments of a ported Python function: any prefix of its optional positional parameters, then
- * optionally an options object holding any of them by name (`f(x, 0.2)`, `f(x, 0.2, { inplace: true })`, `f(x, { … })`).
- */
-export type PyRest<P extends unknown[], O> = WithOpts<Prefixes<P>, O>;
-
-/**
- * Python-style arguments: leading positional values, then an optional trailing options object with the same names.
- * pyArgs('f', ['prefix', 'recurse'], rest) -> { prefix, recurse } (undefined where not given). Unknown keys, too many
- * positional values and an argument given twice raise.
- */
-export function pyArgs(fn: string, names: readonly string[], rest: readonly unknown[]): Record<string, any> {
-  const list = rest.slice();
-  while (list.length && list[list.length - 1] === undefined) list.pop();
-  let opts: Record<string, unknown> = {};
-  if (list.length && isPlainObject(list[list.length - 1])) opts = checkOptions(fn, list.pop() as Record<string, unknown>, names) as Record<string, unknown>;
-  if (list.length > names.length) throw new Error(`${fn}: takes at most ${names.length} optional positional arguments (${names.join(', ')}), got ${list.length}`);
-  const out: Record<string, any> = {};
-  names.forEach((n, i) => {
-    if (i < list.length && list[i] !== undefined) {
-      if (isPlainObject(list[i])) throw new Error(`${fn}: the options object must be the last argument, got one in the position of ${n}`);
-      if (opts[n] !== undefined) throw new Error(`${fn}: got multiple values for argument '${n}' (positionally and in the options object)`);
-      out[n] = list[i];
-    } else out[n] = opts[n];
-  });
-  return out;
-}
+export { isPlainObject, pyArgs, type PyRest } from '../../../core/args';
+import { isPlainObject, pyArgs } from '../../../core/args';
 
 function checkName(fn: string, kind: string, name: unknown): string {
   if (typeof name !== 'string') throw new TypeError(`${fn}: ${kind} name should be a string, got ${describe(name)}`);
