@@ -141,6 +141,11 @@ def write_fixtures(out_dir):
     export_state_dict(model, P("model.safetensors"), metadata=meta)
     expected["safetensors"]["model.safetensors"] = {
         "metadata": meta, "tensors": {k: _expected(v) for k, v in model.state_dict().items()}}
+    # the same model's eval-mode output, so a port that loads model.safetensors can be checked end to end
+    model.eval()
+    with torch.no_grad():
+        x = torch.randn(6, 4)
+        expected["model_forward"] = {"input": _expected(x), "output": _expected(model(x))}
 
     # Every safetensors dtype spikeport reads (numpy arrays for the unsigned types torch 1.13 lacks).
     f32 = np.array([0.0, -0.0, 1.5, np.inf, -np.inf, np.nan, 1e-45, 3.4e38, -1 / 3], dtype=np.float32).reshape(3, 3)
