@@ -2,11 +2,10 @@
  * torch.autograd.gradcheck: compares the analytical Jacobian (from backward) with central finite differences.
  * Use float64 inputs, as in PyTorch; exported so users can check their own autograd.Functions.
  */
-import { runBackward } from './autograd';
+import { no_grad, runBackward } from './autograd';
 import { checkOptions, fail } from './errors';
 import { Tensor } from './tensor';
 import { accumulateGrad } from './ops/elementwise';
-import { no_grad } from './autograd';
 
 export interface GradcheckOptions { eps?: number; atol?: number; rtol?: number; raise_exception?: boolean }
 
@@ -15,17 +14,7 @@ function outputsOf(fn: (...xs: Tensor[]) => Tensor | Tensor[], inputs: Tensor[])
   return Array.isArray(r) ? r : [r];
 }
 
-/** Reads element k of a tensor's logical (row-major) order. */
-function at(t: Tensor, k: number): number {
-  let off = t.offset;
-  for (let d = t.ndim - 1; d >= 0; d--) {
-    const i = k % t.shape[d];
-    k = (k - i) / t.shape[d];
-    off += i * t._stride[d];
-  }
-  return t.buffer[off];
-}
-
+/** Storage position of element k in a tensor's logical (row-major) order. */
 function storageIndex(t: Tensor, k: number): number {
   let off = t.offset;
   for (let d = t.ndim - 1; d >= 0; d--) {
@@ -35,6 +24,8 @@ function storageIndex(t: Tensor, k: number): number {
   }
   return off;
 }
+
+const at = (t: Tensor, k: number): number => t.buffer[storageIndex(t, k)];
 
 export function gradcheck(fn: (...xs: Tensor[]) => Tensor | Tensor[], inputs: Tensor | Tensor[], options?: GradcheckOptions): boolean {
   const o = checkOptions('torch.autograd.gradcheck', options, ['eps', 'atol', 'rtol', 'raise_exception']);
