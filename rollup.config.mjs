@@ -11,6 +11,7 @@ const entries = Object.fromEntries(
     index: 'src/index.ts',
     io: 'src/io/index.ts',
     fixtures: 'src/fixtures/index.ts',
+    cli: 'src/fixtures/cli.ts',
     spikingjelly: 'src/spikingjelly/index.ts',
     brainpy: 'src/brainpy/index.ts',
     brainstate: 'src/brainstate/index.ts',

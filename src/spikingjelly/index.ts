@@ -11,5 +11,7 @@
  */
 export * as clock_driven from './clock_driven/index';
 export { base, surrogate, neuron } from './clock_driven/index';
+export { functional, encoding } from './clock_driven/index';
+export { layer, register_layer_classes, LAYER_CLASS_NAMES } from './clock_driven/index';
 // Added by their own ports: functional, layer, encoding (re-export them here from './clock_driven/index' too).
 export { register_spikingjelly_classes, SPIKINGJELLY_CLASS_NAMES } from './clock_driven/index';

@@ -6,8 +6,9 @@ export * as base from './base';
 export * as surrogate from './surrogate';
 export * as neuron from './neuron';
 // Added by their own ports (one line each, same style): functional, layer, encoding.
-// export * as functional from './functional';
-// export * as layer from './layer';
-// export * as encoding from './encoding';
+export * as functional from './functional';
+export * as layer from './layer';
+export { register_layer_classes, LAYER_CLASS_NAMES } from './layer_registry';
+export * as encoding from './encoding';
 
 export { register_spikingjelly_classes, SPIKINGJELLY_CLASS_NAMES } from './registry';
