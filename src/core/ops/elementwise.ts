@@ -106,7 +106,11 @@ export const tanh = unary('tanh', (o, oo, os, a, ao, as, n) => { for (let i = 0;
 export const atan = unary('atan', (o, oo, os, a, ao, as, n) => { for (let i = 0; i < n; i++) o[oo + i * os] = math.atan(a[ao + i * as]); }, (g, x) => div(g, add(square(x()), 1)), true);
 export const erf = unary('erf', (o, oo, os, a, ao, as, n) => { for (let i = 0; i < n; i++) o[oo + i * os] = erfScalar(a[ao + i * as]); }, (g, x) => mul(g, mul(exp(neg(square(x()))), 2 / math.sqrt(math.PI))), true);
 export const erfc = unary('erfc', (o, oo, os, a, ao, as, n) => { for (let i = 0; i < n; i++) o[oo + i * os] = erfcScalar(a[ao + i * as]); }, (g, x) => mul(g, mul(exp(neg(square(x()))), -2 / math.sqrt(math.PI))), true);
-export const sigmoid = unary('sigmoid', (o, oo, os, a, ao, as, n) => { for (let i = 0; i < n; i++) o[oo + i * os] = 1 / (1 + math.exp(-a[ao + i * as])); }, (g, _x, y) => { const s = y(); return mul(g, mul(s, sub(1, s))); }, true);
+/** float32 rounds after each step, as torch's CPU kernel computes 1 / (1 + expf(-x)) (matches torch bit for bit far more often). */
+export const sigmoid = unary('sigmoid', (o, oo, os, a, ao, as, n) => {
+  if (o instanceof Float32Array) for (let i = 0; i < n; i++) o[oo + i * os] = 1 / math.fround(1 + math.fround(math.exp(-a[ao + i * as])));
+  else for (let i = 0; i < n; i++) o[oo + i * os] = 1 / (1 + math.exp(-a[ao + i * as]));
+}, (g, _x, y) => { const s = y(); return mul(g, mul(s, sub(1, s))); }, true);
 // v < 0 ? 0 : v keeps NaN and -0 (torch's clamp_min(x, 0) gives relu(-0) = -0)
 export const relu = unary('relu', (o, oo, os, a, ao, as, n) => { for (let i = 0; i < n; i++) { const v = a[ao + i * as]; o[oo + i * os] = v < 0 ? 0 : v; } }, (g, _x, y) => mul(g, gt(y(), 0)), false);
 const leakyRelu = unary('leaky_relu', (o, oo, os, a, ao, as, n, slope) => { for (let i = 0; i < n; i++) { const v = a[ao + i * as]; o[oo + i * os] = v > 0 ? v : v * slope; } },
