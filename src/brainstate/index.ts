@@ -1,0 +1,10 @@
+/**
+ * spikeport/brainstate: the brainstate port (brainstate 0.1.0).
+ *
+ *     import brainstate as bst; bst.surrogate.sigmoid(x)          (Python)
+ *     import { surrogate } from 'spikeport/brainstate';           (TypeScript)
+ *     surrogate.sigmoid(x)
+ *
+ * Files mirror upstream's modules: brainstate/surrogate.py is src/brainstate/surrogate.ts.
+ */
+export * as surrogate from './surrogate';
