@@ -41,7 +41,7 @@
  */
 import * as torch from '../torch/index';
 import { pyArgs, pyFloat, type PyRest } from '../torch/nn/modules/module';
-import { fail } from '../core/errors';
+import { fail } from '../torch/utils/checks';
 
 type Tensor = torch.Tensor;
 type Ctx = torch.autograd.FunctionCtx;

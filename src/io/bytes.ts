@@ -5,7 +5,7 @@
  * little-endian encoding of tensors, CRC-32.
  */
 import { Tensor, type DType, type TypedArray } from '../torch/index';
-import { describe } from '../core/errors';
+import { describe } from '../torch/utils/checks';
 
 /** Throws `${fn}: ${msg}`. */
 export function ioFail(fn: string, msg: string): never {

@@ -10,7 +10,7 @@
  * decompression never produces more than the declared size, and every entry's CRC-32 is verified.
  */
 import type { Tensor } from '../torch/index';
-import { checkOptions } from '../core/errors';
+import { checkOptions } from '../torch/utils/checks';
 import {
   asBytes, checkTensorArg, copyBytes, crc32, decodeUtf8, ioFail, plainEntries, readSource, readU64, setOwn, utf8, writeBytes,
 } from './bytes';

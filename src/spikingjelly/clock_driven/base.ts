@@ -18,7 +18,7 @@
  * Python's generators memories()/named_memories() return arrays here, as Module.parameters() does.
  */
 import { torch, nn } from '../../index';
-import { fail } from '../../core/errors';
+import { fail } from '../../torch/utils/checks';
 
 type Tensor = torch.Tensor;
 

@@ -18,7 +18,7 @@
  * QUIRK: 0.0.0.0.8 asserts T is a Python int (`LatencyEncoder(2.0)` fails); TypeScript accepts any integer number.
  */
 import { torch, nn, F } from '../../index';
-import { checkInt, describe, fail } from '../../core/errors';
+import { checkInt, describe, fail } from '../../torch/utils/checks';
 import { pyArgs, type PyRest } from '../../torch/nn/modules/module';
 import { MemoryModule } from './base';
 

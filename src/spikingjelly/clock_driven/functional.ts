@@ -22,7 +22,7 @@
  * spike_cluster needs a floating-point v (upstream's arithmetic on an integer v promotes unpredictably).
  */
 import { torch, nn, F } from '../../index';
-import { checkInt, describe, fail } from '../../core/errors';
+import { checkInt, describe, fail } from '../../torch/utils/checks';
 import { isPlainObject, pyArgs, type PyRest } from '../../torch/nn/modules/module';
 import { MemoryModule } from './base';
 

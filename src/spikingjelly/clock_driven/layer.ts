@@ -33,7 +33,7 @@
  *    in_features -> out_features.
  */
 import { torch, nn, F } from '../../index';
-import { describe, fail } from '../../core/errors';
+import { describe, fail } from '../../torch/utils/checks';
 import { pyArgs, pyFloat, type PyRest } from '../../torch/nn/modules/module';
 import { MemoryModule } from './base';
 import * as functional from './functional';

@@ -18,7 +18,7 @@
  * `monitor_state` belongs to older releases (0.0.0.0.4's BaseNode); 0.0.0.0.8 has no monitor in neuron.py.
  */
 import { torch, nn } from '../../index';
-import { fail } from '../../core/errors';
+import { fail } from '../../torch/utils/checks';
 import { pyArgs, pyFloat, type PyRest } from '../../torch/nn/modules/module';
 import { MemoryModule } from './base';
 import { Sigmoid } from './surrogate';

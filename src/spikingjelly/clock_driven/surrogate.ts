@@ -14,7 +14,7 @@
  * passed the int 4 — TypeScript numbers carry no int/float distinction.
  */
 import { torch, nn, F } from '../../index';
-import { fail } from '../../core/errors';
+import { fail } from '../../torch/utils/checks';
 import { pyArgs, pyFloat, type PyRest } from '../../torch/nn/modules/module';
 
 type Tensor = torch.Tensor;
