@@ -1,0 +1,333 @@
+/**
+ * Kernels of `bm.jitconn` over typed arrays: matrix-vector / matrix-matrix products with a just-in-time random matrix
+ * (never materialised: memory is the output plus one line buffer) and the dense materialisation.
+ *
+ * Orientation (brainpy-semantics.md §1.2): the logical matrix M has shape (m, n). With `corder` (BrainPy's
+ * `outdim_parallel`) it is generated row by row (line i = row i, walking the n columns), otherwise column by column
+ * (line j = column j, walking the m rows). `transpose=false` computes M x (x of length n), `transpose=true` Mᵀ x (x of
+ * length m) — for the same M. When the lines are the outputs the kernel gathers (one line per output element); when
+ * they are the inputs it scatters (one line per input element, so an input that is zero / silent skips its whole line,
+ * except in era B whose single stream must still be consumed).
+ *
+ * Batched inputs use the canonical layout (lenIn, K) → (lenOut, K): each position of a line touches K contiguous values.
+ *
+ * Float rounding follows brainevent's numba kernels (float32 outputs): the accumulator of a gathered output is float64
+ * or float32 as the kernel declares it, scattered sums round to float32 at every add (the output array is float32).
+ * With float64 data everything stays float64.
+ */
+import { makeWalker, type JitconnRng, type LineWalker, type WeightKind } from './jitconn_walk';
+
+export type FloatArray = Float32Array | Float64Array;
+
+export interface JitOp {
+  rng: JitconnRng;
+  kind: WeightKind;
+  /** event (binary) kernel: only active inputs contribute, with the weight alone (not weight × value). */
+  event: boolean;
+  m: number;
+  n: number;
+  /** outdim_parallel: true = row-walk, false = column-walk. */
+  corder: boolean;
+  transpose: boolean;
+  seed: number;
+  clen: number;
+  /** homo: a = weight; uniform: (a, b) = (w_low, w_high); normal: (a, b) = (w_mu, w_sigma). In the kernel precision. */
+  a: number;
+  b: number;
+  dtype: 'float32' | 'float64';
+  /** Era D lane count: 'mv' (32) for vectors, 'mm' (4) for matrices. */
+  mode: 'mv' | 'mm';
+}
+
+export interface Geometry {
+  gather: boolean;
+  nLines: number;
+  lineLen: number;
+  lenIn: number;
+  lenOut: number;
+}
+
+export function geometry(op: JitOp): Geometry {
+  return {
+    gather: op.corder !== op.transpose,
+    nLines: op.corder ? op.m : op.n,
+    lineLen: op.corder ? op.n : op.m,
+    lenIn: op.transpose ? op.m : op.n,
+    lenOut: op.transpose ? op.n : op.m,
+  };
+}
+
+function walkerOf(op: JitOp, lineLen: number): LineWalker {
+  return makeWalker({
+    rng: op.rng, kind: op.kind, seed: op.seed, clen: op.clen, lineLen, cols: op.n, mode: op.mode,
+    a: op.a, b: op.b, f32: op.dtype === 'float32',
+  });
+}
+
+function alloc(dtype: 'float32' | 'float64', n: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+}
+
+/** What the event kernels see of an input: active flags, and (era B's homo gather quirk) the values themselves. */
+export interface EventInput {
+  active: Uint8Array;
+  /** Era B, float input, homo weight, gather form: the kernel adds the value of an active input, not 1. */
+  values: FloatArray | null;
+}
+
+/**
+ * y = M x or Mᵀ x (op.transpose) for x in the canonical layout (lenIn, K); returns (lenOut, K).
+ * For event ops pass `ev` (x is then ignored).
+ */
+export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventInput | null): FloatArray {
+  const g = geometry(op);
+  const out = alloc(op.dtype, g.lenOut * K);
+  if (g.lenOut === 0 || K === 0) return out;
+  const walker = walkerOf(op, g.lineLen);
+  walker.reset();
+  const idx = new Int32Array(Math.max(1, g.lineLen));
+  const w = new Float64Array(op.kind === 'homo' ? 1 : Math.max(1, g.lineLen));
+  if (op.event) {
+    if (!ev) throw new Error('jitMatmul: an event op needs its event input');
+    if (K === 1) eventVec(op, g, walker, idx, w, ev, out);
+    else eventMat(op, g, walker, idx, w, ev, K, out);
+  } else {
+    if (!x) throw new Error('jitMatmul: a float op needs its input');
+    if (K === 1) floatVec(op, g, walker, idx, w, x, out);
+    else floatMat(op, g, walker, idx, w, x, K, out);
+  }
+  return out;
+}
+
+// ---- float matrix-vector ----------------------------------------------------------------------------------------------------
+
+function floatVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w: Float64Array, x: FloatArray, out: FloatArray): void {
+  const f32 = op.dtype === 'float32';
+  const fr = Math.fround;
+  if (g.gather) {
+    if (op.kind === 'homo') {
+      // eras C/D sum the inputs in float64 then multiply; era B sums in float32 (the vector dtype)
+      const weight = op.a;
+      const acc32 = f32 && op.rng === 'mt19937-b';
+      if (walker.sumLine) {
+        for (let o = 0; o < g.nLines; o++) out[o] = walker.sumLine(o, x, acc32) * weight;
+        return;
+      }
+      for (let o = 0; o < g.nLines; o++) {
+        const cnt = walker.fill(o, idx, w);
+        let acc = 0;
+        if (acc32) for (let t = 0; t < cnt; t++) acc = fr(acc + x[idx[t]]);
+        else for (let t = 0; t < cnt; t++) acc += x[idx[t]];
+        out[o] = acc * weight;
+      }
+    } else {
+      // eras B/C: float32 accumulator (vector dtype), float64 products; era D: float32 products, float64 (uniform)
+      // or float32 (normal) accumulator
+      const light = op.rng === 'light-d';
+      const acc32 = f32 && (!light || op.kind === 'normal');
+      const prod32 = f32 && light;
+      for (let o = 0; o < g.nLines; o++) {
+        const cnt = walker.fill(o, idx, w);
+        let acc = 0;
+        if (prod32) {
+          if (acc32) for (let t = 0; t < cnt; t++) acc = fr(acc + fr(x[idx[t]] * w[t]));
+          else for (let t = 0; t < cnt; t++) acc += fr(x[idx[t]] * w[t]);
+        } else if (acc32) for (let t = 0; t < cnt; t++) acc = fr(acc + x[idx[t]] * w[t]);
+        else for (let t = 0; t < cnt; t++) acc += x[idx[t]] * w[t];
+        out[o] = acc;
+      }
+    }
+    return;
+  }
+  // scatter: one line per input element; the output array rounds every add to its dtype
+  const seq = walker.sequential;
+  if (op.kind === 'homo') {
+    const weight = op.a;
+    for (let i = 0; i < g.nLines; i++) {
+      const xi = x[i];
+      if (xi === 0 && !seq) continue; // adds exact zeros (finite weight)
+      const cnt = walker.fill(i, idx, w);
+      const vw = f32 ? fr(xi * weight) : xi * weight;
+      for (let t = 0; t < cnt; t++) out[idx[t]] += vw;
+    }
+  } else {
+    const prod32 = f32 && op.rng === 'light-d';
+    for (let i = 0; i < g.nLines; i++) {
+      const xi = x[i];
+      if (xi === 0 && !seq) continue;
+      const cnt = walker.fill(i, idx, w);
+      if (prod32) for (let t = 0; t < cnt; t++) out[idx[t]] += fr(xi * w[t]);
+      else for (let t = 0; t < cnt; t++) out[idx[t]] += xi * w[t];
+    }
+  }
+}
+
+// ---- event matrix-vector ----------------------------------------------------------------------------------------------------
+
+function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w: Float64Array, ev: EventInput, out: FloatArray): void {
+  const act = ev.active;
+  const f32 = op.dtype === 'float32';
+  const fr = Math.fround;
+  if (g.gather) {
+    if (op.kind === 'homo') {
+      const weight = op.a;
+      const vals = ev.values;
+      if (walker.countLine && !vals) {
+        for (let o = 0; o < g.nLines; o++) out[o] = walker.countLine(o, act) * weight;
+        return;
+      }
+      for (let o = 0; o < g.nLines; o++) {
+        const cnt = walker.fill(o, idx, w);
+        let acc = 0;
+        if (vals) { // era B float input: the (float32) sum of the active values
+          for (let t = 0; t < cnt; t++) { const j = idx[t]; if (act[j]) acc = f32 ? fr(acc + vals[j]) : acc + vals[j]; }
+        } else for (let t = 0; t < cnt; t++) acc += act[idx[t]];
+        out[o] = acc * weight;
+      }
+    } else {
+      // the weight is drawn for every connection (stream in sync); only active inputs add it
+      const acc32 = f32 && op.rng !== 'light-d';
+      for (let o = 0; o < g.nLines; o++) {
+        const cnt = walker.fill(o, idx, w);
+        let acc = 0;
+        if (acc32) { for (let t = 0; t < cnt; t++) if (act[idx[t]]) acc = fr(acc + w[t]); } else for (let t = 0; t < cnt; t++) if (act[idx[t]]) acc += w[t];
+        out[o] = acc;
+      }
+    }
+    return;
+  }
+  const seq = walker.sequential;
+  if (op.kind === 'homo') {
+    const weight = op.a;
+    for (let i = 0; i < g.nLines; i++) {
+      if (!act[i]) {
+        if (seq) walker.fill(i, idx, w); // era B: the shared stream must advance past this line
+        continue;
+      }
+      const cnt = walker.fill(i, idx, w);
+      for (let t = 0; t < cnt; t++) out[idx[t]] += weight;
+    }
+  } else {
+    for (let i = 0; i < g.nLines; i++) {
+      if (!act[i]) {
+        if (seq) walker.fill(i, idx, w);
+        continue;
+      }
+      const cnt = walker.fill(i, idx, w);
+      for (let t = 0; t < cnt; t++) out[idx[t]] += w[t];
+    }
+  }
+}
+
+// ---- batched (matrix-matrix) ------------------------------------------------------------------------------------------------
+
+function floatMat(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w: Float64Array, x: FloatArray, K: number, out: FloatArray): void {
+  const homo = op.kind === 'homo';
+  const f32 = op.dtype === 'float32';
+  const prod32 = f32 && op.rng === 'light-d' && !homo;
+  const fr = Math.fround;
+  if (g.gather) {
+    const acc = alloc(op.dtype, K); // brainevent's matmat kernels accumulate in the input dtype
+    for (let o = 0; o < g.nLines; o++) {
+      const cnt = walker.fill(o, idx, w);
+      acc.fill(0);
+      for (let t = 0; t < cnt; t++) {
+        const base = idx[t] * K;
+        if (homo) for (let c = 0; c < K; c++) acc[c] += x[base + c];
+        else {
+          const wt = w[t];
+          if (prod32) for (let c = 0; c < K; c++) acc[c] += fr(x[base + c] * wt);
+          else for (let c = 0; c < K; c++) acc[c] += x[base + c] * wt;
+        }
+      }
+      const ob = o * K;
+      if (homo) for (let c = 0; c < K; c++) out[ob + c] = acc[c] * op.a;
+      else for (let c = 0; c < K; c++) out[ob + c] = acc[c];
+    }
+    return;
+  }
+  const seq = walker.sequential;
+  const row = alloc(op.dtype, K);
+  for (let i = 0; i < g.nLines; i++) {
+    const ib = i * K;
+    let any = false;
+    for (let c = 0; c < K; c++) if (x[ib + c] !== 0) { any = true; break; }
+    if (!any && !seq) continue;
+    const cnt = walker.fill(i, idx, w);
+    if (homo) {
+      for (let c = 0; c < K; c++) row[c] = x[ib + c] * op.a; // float32 product when the row array is float32
+      for (let t = 0; t < cnt; t++) {
+        const ob = idx[t] * K;
+        for (let c = 0; c < K; c++) out[ob + c] += row[c];
+      }
+    } else {
+      for (let t = 0; t < cnt; t++) {
+        const ob = idx[t] * K, wt = w[t];
+        if (prod32) for (let c = 0; c < K; c++) out[ob + c] += fr(x[ib + c] * wt);
+        else for (let c = 0; c < K; c++) out[ob + c] += x[ib + c] * wt;
+      }
+    }
+  }
+}
+
+function eventMat(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w: Float64Array, ev: EventInput, K: number, out: FloatArray): void {
+  const act = ev.active;
+  const homo = op.kind === 'homo';
+  if (g.gather) {
+    const acc = alloc(op.dtype, K);
+    const vals = homo ? ev.values : null;
+    for (let o = 0; o < g.nLines; o++) {
+      const cnt = walker.fill(o, idx, w);
+      acc.fill(0);
+      for (let t = 0; t < cnt; t++) {
+        const base = idx[t] * K;
+        const add = homo ? 1 : w[t];
+        if (vals) { for (let c = 0; c < K; c++) if (act[base + c]) acc[c] += vals[base + c]; } else for (let c = 0; c < K; c++) if (act[base + c]) acc[c] += add;
+      }
+      const ob = o * K;
+      if (homo) for (let c = 0; c < K; c++) out[ob + c] = acc[c] * op.a;
+      else for (let c = 0; c < K; c++) out[ob + c] = acc[c];
+    }
+    return;
+  }
+  const seq = walker.sequential;
+  for (let i = 0; i < g.nLines; i++) {
+    const ib = i * K;
+    let any = false;
+    for (let c = 0; c < K; c++) if (act[ib + c]) { any = true; break; }
+    if (!any) {
+      if (seq) walker.fill(i, idx, w);
+      continue;
+    }
+    const cnt = walker.fill(i, idx, w);
+    for (let t = 0; t < cnt; t++) {
+      const ob = idx[t] * K, add = homo ? op.a : w[t];
+      for (let c = 0; c < K; c++) if (act[ib + c]) out[ob + c] += add;
+    }
+  }
+}
+
+// ---- dense materialisation ---------------------------------------------------------------------------------------------------
+
+/** The logical matrix M (m × n, row-major) in op.dtype; transpose/event are ignored. */
+export function jitDense(op: JitOp): FloatArray {
+  const { m, n } = op;
+  const M = alloc(op.dtype, m * n);
+  const lineLen = op.corder ? n : m;
+  const nLines = op.corder ? m : n;
+  const walker = walkerOf(op, lineLen);
+  walker.reset();
+  const idx = new Int32Array(Math.max(1, lineLen));
+  const w = new Float64Array(op.kind === 'homo' ? 1 : Math.max(1, lineLen));
+  const homo = op.kind === 'homo';
+  for (let L = 0; L < nLines; L++) {
+    const cnt = walker.fill(L, idx, w);
+    if (op.corder) {
+      const rb = L * n;
+      for (let t = 0; t < cnt; t++) M[rb + idx[t]] = homo ? op.a : w[t];
+    } else {
+      for (let t = 0; t < cnt; t++) M[idx[t] * n + L] = homo ? op.a : w[t];
+    }
+  }
+  return M;
+}
