@@ -8,3 +8,7 @@
  * Files mirror upstream's modules: brainstate/surrogate.py is src/brainstate/surrogate.ts.
  */
 export * as surrogate from './surrogate';
+export * as environ from './environ';
+export * as compile from './compile';
+export * as nn from './nn/index';
+export { State, HiddenState, ShortTermState } from './_state';
