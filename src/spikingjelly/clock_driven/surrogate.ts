@@ -157,6 +157,17 @@ export class MultiArgsSurrogateFunctionBase extends nn.Module {
 
 // ---- PiecewiseQuadratic ---------------------------------------------------------------------------------------------------
 
+/** The one-parameter spike functions share this forward: Heaviside, keeping x and alpha for the surrogate backward. */
+abstract class AlphaSpikeFunction extends AutogradFunction {
+  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
+    if (x.requires_grad) {
+      ctx.save_for_backward(x);
+      ctx.alpha = alpha;
+    }
+    return heaviside(x);
+  }
+}
+
 /**
  * piecewise_quadratic: Heaviside forward; backward grad · (alpha − alpha²·|x|) for |x| <= 1/alpha, else 0.
  * QUIRK: 0.0.0.0.8's forward calls ctx.save_for_backward(x, alpha) with the float alpha, so any forward whose input
@@ -165,15 +176,7 @@ export class MultiArgsSurrogateFunctionBase extends nn.Module {
  * keeps alpha on ctx): the exact derivative of PiecewiseQuadratic's primitive, and what later releases (0.0.0.0.14's
  * piecewise_quadratic_backward) compute. Forward values are 0.0.0.0.8's.
  */
-export class piecewise_quadratic extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class piecewise_quadratic extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     let grad_x: Tensor | null = null;
     if (ctx.needs_input_grad[0]) {
@@ -203,15 +206,7 @@ export class PiecewiseQuadratic extends SurrogateFunctionBase {
 // ---- PiecewiseExp --------------------------------------------------------------------------------------------------------
 
 /** piecewise_exp: backward grad · (α/2)·exp(−α|x|). */
-export class piecewise_exp extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class piecewise_exp extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     let grad_x: Tensor | null = null;
     if (ctx.needs_input_grad[0]) grad_x = ctx.saved_tensors[0].abs().mul(-ctx.alpha).exp().mul(ctx.alpha / 2).mul(grad_output);
@@ -238,15 +233,7 @@ export class PiecewiseExp extends SurrogateFunctionBase {
 // ---- Sigmoid -----------------------------------------------------------------------------------------------------------------
 
 /** sigmoid: backward grad · (1 − σ(αx))·σ(αx)·α. */
-export class sigmoid extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class sigmoid extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     let grad_x: Tensor | null = null;
     if (ctx.needs_input_grad[0]) {
@@ -273,15 +260,7 @@ export class Sigmoid extends SurrogateFunctionBase {
 // ---- SoftSign --------------------------------------------------------------------------------------------------------------------
 
 /** soft_sign: backward grad / (2α·(1/α + |x|)²). */
-export class soft_sign extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class soft_sign extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     let grad_x: Tensor | null = null;
     if (ctx.needs_input_grad[0]) grad_x = grad_output.div(ctx.saved_tensors[0].abs().add(1 / ctx.alpha).pow(2).mul(2 * ctx.alpha));
@@ -310,15 +289,7 @@ export class SoftSign extends SurrogateFunctionBase {
 // ---- ATan -------------------------------------------------------------------------------------------------------------------------
 
 /** atan: backward (α/2) / (1 + (π/2·α·x)²) · grad. */
-export class atan extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class atan extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     let grad_x: Tensor | null = null;
     if (ctx.needs_input_grad[0]) {
@@ -344,15 +315,7 @@ export class ATan extends SurrogateFunctionBase {
 // ---- NonzeroSignLogAbs ------------------------------------------------------------------------------------------------------------
 
 /** nonzero_sign_log_abs: backward grad / (1/α + |x|). */
-export class nonzero_sign_log_abs extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class nonzero_sign_log_abs extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     let grad_x: Tensor | null = null;
     if (ctx.needs_input_grad[0]) grad_x = grad_output.div(ctx.saved_tensors[0].abs().add(1 / ctx.alpha));
@@ -380,15 +343,7 @@ export class NonzeroSignLogAbs extends SurrogateFunctionBase {
 // ---- Erf ----------------------------------------------------------------------------------------------------------------------------
 
 /** erf: backward grad · exp(−(αx)²) · α/√π. */
-export class erf extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class erf extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     let grad_x: Tensor | null = null;
     if (ctx.needs_input_grad[0]) grad_x = grad_output.mul(ctx.saved_tensors[0].mul(ctx.alpha).pow(2).neg().exp()).mul(ctx.alpha / Math.sqrt(Math.PI));
@@ -610,15 +565,7 @@ export class S2NN extends MultiArgsSurrogateFunctionBase {
 }
 
 /** q_pseudo_spike (from 0.0.0.0.14): backward grad · (1 + 2|x|/(α − 1))^(−α). */
-export class q_pseudo_spike extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class q_pseudo_spike extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     let grad_x: Tensor | null = null;
     const x = ctx.saved_tensors[0];
@@ -709,15 +656,7 @@ function fakeNumericalGrad(grad_output: Tensor, x: Tensor, alpha: number): Tenso
 }
 
 /** fake_numerical_gradient (from 0.0.0.0.14): backward grad · min(sign(x)/x, α) (x = 0 gives α). */
-export class fake_numerical_gradient extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class fake_numerical_gradient extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     return [fakeNumericalGrad(grad_output, ctx.saved_tensors[0], ctx.alpha), null];
   }
@@ -751,15 +690,7 @@ function logTailedGrad(grad_output: Tensor, x: Tensor, alpha: number): Tensor {
 }
 
 /** log_tailed_relu (from 0.0.0.0.14): backward grad · (α for x <= 0, 1 on (0, 1], 1/x for x > 1). */
-export class log_tailed_relu extends AutogradFunction {
-  static override forward(ctx: Ctx, x: Tensor, alpha: number): Tensor {
-    if (x.requires_grad) {
-      ctx.save_for_backward(x);
-      ctx.alpha = alpha;
-    }
-    return heaviside(x);
-  }
-
+export class log_tailed_relu extends AlphaSpikeFunction {
   static override backward(ctx: Ctx, grad_output: Tensor): (Tensor | null)[] {
     return [logTailedGrad(grad_output, ctx.saved_tensors[0], ctx.alpha), null];
   }
