@@ -10,3 +10,6 @@ export * as init from './initialize/index';
 export * as math from './math/index';
 export * as algorithms from './algorithms/index';
 export { share } from './context';
+export * as dyn from './dyn/index';
+export { DynamicalSystem } from './dynsys';
+export { VarDelay, register_delay_by_return, register_delay_of_target } from './delay';

@@ -22,3 +22,5 @@ export * as modes from './modes';
 export * as sparse from './sparse';
 export * as event from './event';
 export * as jitconn from './jitconn';
+export { for_loop, type ForLoopOptions } from './object_transform';
+export { exprel } from './others';

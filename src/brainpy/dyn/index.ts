@@ -1,0 +1,7 @@
+/**
+ * brainpy.dyn (BrainPy 2.x `bp.dyn`): neurons (Lif, LifLTC, LifRef, LifRefLTC), synapses (Expon) and synaptic
+ * outputs (COBA, CUBA). NonBatchingMode, exponential Euler, float32 state.
+ */
+export { Lif, LifLTC, LifRef, LifRefLTC, type LifOptions, type LifRefOptions } from './neurons';
+export { Expon, type ExponOptions } from './synapses';
+export { SynOut, COBA, CUBA } from './outs';

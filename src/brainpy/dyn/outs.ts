@@ -1,0 +1,105 @@
+/**
+ * brainpy.dyn.outs (BrainPy 2.x, brainpy/_src/dyn/outs/outputs.py): synaptic outputs that turn a bound conductance
+ * into a current for the post-synaptic neuron.
+ *
+ *     out = bp.dyn.COBA(E=0.)                        const out = new bp.dyn.COBA({ E: 0 });
+ *     out.bind_cond(g); I = out(V)                   out.bind_cond(g); const I = out.call(V);
+ *     bp.dyn.COBA.desc(E=-80.)                       bp.dyn.COBA.desc({ E: -80 })
+ *
+ * - `COBA(E)`: I = g·(E − V);  `CUBA()`: I = g.
+ * - `bind_cond(g)` keeps a reference to g (a Tensor, usually the synapse's g Variable, or a number); calling the
+ *   output without a bound conductance raises; `unbind_cond()` forgets it.
+ * - Registered as a current input of a neuron (`post.add_inp_fun(key, out)`), an output contributes the affine
+ *   current a + b·V (COBA: a = g·E, b = −g; CUBA: a = g, b = 0) in the neuron's typed-array loop, so the *LTC*
+ *   neurons integrate the conductance exactly.
+ */
+import { Tensor } from '../../torch/index';
+import { describe, fail } from '../../torch/utils/checks';
+import { DynamicalSystem, type LinearCurrent } from '../dynsys';
+import type { Mode } from '../math/modes';
+import { checkKeys, num } from './_common';
+
+/** bp.dyn.SynOut: the base of synaptic outputs (BrainPy's BindCondData mixin included). */
+export abstract class SynOut extends DynamicalSystem implements LinearCurrent {
+  protected _conductance: Tensor | number | null = null;
+
+  /** Binds the conductance used by the next calls. */
+  bind_cond(conductance: Tensor | number): void {
+    if (!(conductance instanceof Tensor) && typeof conductance !== 'number') fail(`${this.constructor.name}.bind_cond`, 'conductance', 'a Tensor or a number', conductance);
+    this._conductance = conductance;
+  }
+
+  unbind_cond(): void { this._conductance = null; }
+
+  /** `out(V)`: update(bound conductance, V). */
+  override forward(...args: any[]): any {
+    if (this._conductance === null) {
+      throw new Error(`${this.constructor.name}: ${this.name} does not have the conductance data; please call bind_cond(g) first`);
+    }
+    return this.update(this._conductance, ...args);
+  }
+
+  /** The bound conductance as n float32 values (a view when it is a contiguous float32 Tensor). */
+  protected _g(n: number): Float32Array | number {
+    const fn = `${this.constructor.name}`;
+    const g = this._conductance;
+    if (g === null) throw new Error(`${fn}: ${this.name} does not have the conductance data; please call bind_cond(g) first`);
+    if (typeof g === 'number') return g;
+    if (g.numel() === 1) return Number(g.item());
+    if (g.numel() !== n) throw new Error(`${fn}: the bound conductance has ${g.numel()} elements (${describe(g)}) but the neuron group has ${n}`);
+    if (g.dtype === 'float32' && g.is_contiguous()) return (g.buffer as Float32Array).subarray(g.offset, g.offset + n);
+    const c = g.contiguous().to('float32');
+    return (c.buffer as Float32Array).subarray(c.offset, c.offset + n);
+  }
+
+  abstract _add_linear_current(A: Float32Array, B: Float32Array, n: number): void;
+}
+
+/** bp.dyn.COBA(E): conductance-based output, I = g·(E − V). */
+export class COBA extends SynOut {
+  E: number;
+
+  constructor(options?: { E?: number; sharding?: null; name?: string | null; mode?: Mode | null }) {
+    const fn = 'bp.dyn.COBA';
+    const o = checkKeys(fn, options, ['E', 'sharding', 'name', 'mode']);
+    super({ name: o.name, mode: o.mode });
+    if (o.sharding !== undefined && o.sharding !== null) fail(fn, 'sharding', 'null (one CPU device)', o.sharding);
+    this.E = num(fn, 'E', o.E, 0);
+  }
+
+  /** g·(E − V) */
+  override update(conductance: Tensor | number, potential: Tensor | number): Tensor | number {
+    const fn = 'COBA.update';
+    if (!(potential instanceof Tensor) && typeof potential !== 'number') fail(fn, 'potential', 'a Tensor or a number', potential);
+    if (!(conductance instanceof Tensor) && typeof conductance !== 'number') fail(fn, 'conductance', 'a Tensor or a number', conductance);
+    const drive = typeof potential === 'number' ? this.E - potential : potential.neg().add(this.E);
+    if (typeof conductance === 'number') return typeof drive === 'number' ? conductance * drive : drive.mul(conductance);
+    return conductance.mul(drive);
+  }
+
+  _add_linear_current(A: Float32Array, B: Float32Array, n: number): void {
+    const g = this._g(n), E = this.E;
+    if (typeof g === 'number') { for (let k = 0; k < n; k++) { A[k] += g * E; B[k] -= g; } return; }
+    for (let k = 0; k < n; k++) { A[k] += g[k] * E; B[k] -= g[k]; }
+  }
+}
+
+/** bp.dyn.CUBA(): current-based output, I = g. */
+export class CUBA extends SynOut {
+  constructor(options?: { name?: string | null; mode?: Mode | null }) {
+    const o = checkKeys('bp.dyn.CUBA', options, ['name', 'mode']);
+    super({ name: o.name, mode: o.mode });
+  }
+
+  /** g (the potential is ignored). */
+  override update(conductance: Tensor | number, _potential?: Tensor | number): Tensor | number {
+    if (!(conductance instanceof Tensor) && typeof conductance !== 'number') fail('CUBA.update', 'conductance', 'a Tensor or a number', conductance);
+    return conductance;
+  }
+
+  _add_linear_current(A: Float32Array, _B: Float32Array, n: number): void {
+    const g = this._g(n);
+    if (typeof g === 'number') { for (let k = 0; k < n; k++) A[k] += g; return; }
+    for (let k = 0; k < n; k++) A[k] += g[k];
+  }
+}
