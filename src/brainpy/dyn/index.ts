@@ -5,3 +5,4 @@
 export { Lif, LifLTC, LifRef, LifRefLTC, type LifOptions, type LifRefOptions } from './neurons';
 export { Expon, type ExponOptions } from './synapses';
 export { SynOut, COBA, CUBA } from './outs';
+export { Projection, HalfProjAlignPostMg, FullProjAlignPostMg, HalfProjAlignPost, FullProjAlignPost } from './projections';

@@ -1,0 +1,318 @@
+/**
+ * brainpy.dyn projections with the align-post reduction (BrainPy 2.x, brainpy/_src/dyn/projections/aligns.py):
+ * HalfProjAlignPostMg, FullProjAlignPostMg, HalfProjAlignPost, FullProjAlignPost.
+ *
+ *     bp.dyn.HalfProjAlignPostMg(comm=…, syn=bp.dyn.Expon.desc(4000, tau=5.), out=bp.dyn.COBA.desc(E=0.), post=N)
+ *     new bp.dyn.HalfProjAlignPostMg({ comm, syn: bp.dyn.Expon.desc(4000, { tau: 5 }), out: bp.dyn.COBA.desc({ E: 0 }), post: N })
+ *     new bp.dyn.HalfProjAlignPostMg(comm, syn, out, post, out_label?, { name? })        // positional, as Python
+ *
+ * Update orders (reference notes §6.1):
+ * - *Mg* (merging) projections take `syn` and `out` as descriptors (`Cls.desc(...)`). The first projection with a
+ *   given `(out_label, syn.identifier, out.identifier)` builds the synapse and the output, registers the output as a
+ *   current input of `post` (`post.add_inp_fun(proj.name, out, out_label)`) and a before-update hook on `post` that
+ *   decays the synapse (`syn()`) and binds its g to the output. Later projections with identical descriptors reuse
+ *   that synapse (one conductance). `update(spk)` adds `comm(spk)` to g at once; the post neuron's hook then decays
+ *   it in the same step: **g_n = (g_{n−1} + Δ_n)·e^(−dt/τ)**.
+ * - Non-Mg projections own their synapse and output (instances; a descriptor is also accepted and built):
+ *   `update(spk)`: `g = syn(comm(spk))` (decay, then add), `out.bind_cond(g)`: **g_n = g_{n−1}·e^(−dt/τ) + Δ_n**.
+ * - Full* projections read their pre-synaptic spikes themselves: with `delay > 0` from the pre group's VarDelay
+ *   (`register_delay_of_target(pre)`, entry = the projection's name, step ceil(delay/dt)); with `delay` null or 0
+ *   the pre group's current spike Variable (`pre.return_info()`). `update()` takes no argument.
+ * - `out_label` prefixes the input key as `label // name` (so `post.sum_current_inputs(V, { label })` selects it).
+ * `comm` is any callable layer (bp.dnn: Dense, EventJitFPHomoLinear, EventCSRLinear, …) mapping pre → post values.
+ */
+import { Tensor } from '../../torch/index';
+import { fail, isPlainObject } from '../../torch/utils/checks';
+import { register_delay_of_target, type VarDelay } from '../delay';
+import { DynamicalSystem, type InputFun } from '../dynsys';
+import { ParamDescriber } from '../mixin';
+import type { Mode } from '../math/modes';
+import type { SynOut } from './outs';
+
+/** A synapse usable by align-post projections (bp.dyn.Expon): `call(x?)` decays (then adds x) and returns g. */
+export interface AlignPostSyn extends DynamicalSystem {
+  align_post_input_add(x: Tensor | number): void;
+}
+
+type Comm = { call(x: Tensor): Tensor } | ((x: Tensor) => Tensor);
+
+/** BrainPy's Projection: the base of all projections (DynSysGroup updates them first). */
+export abstract class Projection extends DynamicalSystem {
+  /** Properties that are references to other models (not children of the projection). */
+  static readonly _invisible_nodes: readonly string[] = [];
+}
+
+function callComm(comm: Comm, x: Tensor): Tensor {
+  const r = typeof comm === 'function' ? comm(x) : comm.call(x);
+  if (!(r instanceof Tensor)) throw new Error(`align-post projection: comm must return a Tensor, got ${typeof r}`);
+  return r;
+}
+
+function checkComm(fn: string, comm: unknown): Comm {
+  if (typeof comm === 'function') return comm as Comm;
+  if (typeof comm === 'object' && comm !== null && typeof (comm as { call?: unknown }).call === 'function') return comm as Comm;
+  return fail(fn, 'comm', 'a layer (an object with call(x)) or a function', comm);
+}
+
+function checkDS(fn: string, arg: string, x: unknown): DynamicalSystem {
+  if (!(x instanceof DynamicalSystem)) fail(fn, arg, 'a bp.DynamicalSystem', x);
+  return x as DynamicalSystem;
+}
+
+function checkLabel(fn: string, label: unknown): string | null {
+  if (label === undefined || label === null) return null;
+  if (typeof label !== 'string') fail(fn, 'out_label', 'a string or null', label);
+  return label as string;
+}
+
+function checkDelay(fn: string, delay: unknown): number | null {
+  if (delay === undefined || delay === null) return null;
+  if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0) fail(fn, 'delay', 'null or a non-negative number (ms)', delay);
+  return delay as number;
+}
+
+/** Python's `f'{out_label} // {syn.identifier} // {out.identifier}'` (None → 'None'). */
+function postRepr(label: string | null, syn: ParamDescriber, out: ParamDescriber): string {
+  return `${label ?? 'None'} // ${syn.identifier} // ${out.identifier}`;
+}
+
+/** The before-update hook of the post group: decay the merged synapse and bind its g to the output. */
+export class _AlignPost extends DynamicalSystem {
+  constructor(readonly syn: AlignPostSyn, readonly out: SynOut) { super(); }
+  override update(): void {
+    const g = this.syn.call();
+    if (!(g instanceof Tensor)) throw new Error(`_AlignPost: the synapse ${this.syn.name} must return its conductance (a Tensor)`);
+    this.out.bind_cond(g);
+  }
+}
+
+function checkSynInstance(fn: string, syn: unknown): AlignPostSyn {
+  if (!(syn instanceof DynamicalSystem) || typeof (syn as { align_post_input_add?: unknown }).align_post_input_add !== 'function') {
+    return fail(fn, 'syn', 'an align-post synapse (bp.dyn.Expon or its .desc(...))', syn);
+  }
+  return syn as AlignPostSyn;
+}
+
+function checkOutInstance(fn: string, out: unknown): SynOut {
+  if (!(out instanceof DynamicalSystem) || typeof (out as { bind_cond?: unknown }).bind_cond !== 'function') {
+    return fail(fn, 'out', 'a synaptic output with bind_cond (bp.dyn.COBA / CUBA or its .desc(...))', out);
+  }
+  return out as SynOut;
+}
+
+/** The shared synapse/output of `post` for these descriptors (built and registered on first use). */
+function alignPostAddBefUpdate(fn: string, label: string | null, synDesc: unknown, outDesc: unknown, post: DynamicalSystem, projName: string): _AlignPost {
+  if (!(synDesc instanceof ParamDescriber)) fail(fn, 'syn', 'a descriptor (bp.dyn.Expon.desc(...))', synDesc);
+  if (!(outDesc instanceof ParamDescriber)) fail(fn, 'out', 'a descriptor (bp.dyn.COBA.desc(...))', outDesc);
+  const key = postRepr(label, synDesc as ParamDescriber, outDesc as ParamDescriber);
+  if (!post.has_bef_update(key)) {
+    const syn = checkSynInstance(fn, (synDesc as ParamDescriber).call());
+    const out = checkOutInstance(fn, (outDesc as ParamDescriber).call());
+    post.add_inp_fun(projName, out as InputFun, label);
+    post.add_bef_update(key, new _AlignPost(syn, out));
+  }
+  const hook = post.get_bef_update(key);
+  if (!(hook instanceof _AlignPost)) throw new Error(`${fn}: ${post.name}'s before-update ${JSON.stringify(key)} is not an align-post hook`);
+  return hook;
+}
+
+interface ProjOptions { name?: string | null; mode?: Mode | null }
+
+export interface HalfProjArgs { comm: unknown; syn: unknown; out: unknown; post: DynamicalSystem; out_label?: string | null; name?: string | null; mode?: Mode | null }
+export interface FullProjArgs extends HalfProjArgs { pre: DynamicalSystem; delay?: number | null }
+
+const HALF_KEYS = ['comm', 'syn', 'out', 'post', 'out_label', 'name', 'mode'];
+const FULL_KEYS = ['pre', 'delay', ...HALF_KEYS];
+
+/** Positional (Python order) or one keyword object → the keyword object. */
+function parseArgs(fn: string, order: readonly string[], args: unknown[]): Record<string, unknown> {
+  if (args.length === 1 && isPlainObject(args[0]) && 'comm' in (args[0] as object)) {
+    const o = args[0] as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!order.includes(k)) throw new Error(`${fn}: unknown argument ${JSON.stringify(k)}; expected one of ${order.join(', ')}`);
+    return o;
+  }
+  const positional = order.filter((k) => k !== 'name' && k !== 'mode');
+  const o: Record<string, unknown> = {};
+  let rest = args;
+  if (rest.length > positional.length) {
+    const last = rest[rest.length - 1];
+    if (!isPlainObject(last) || rest.length > positional.length + 1) throw new Error(`${fn}: expected at most ${positional.length} positional arguments (${positional.join(', ')}) and an options object { name, mode }`);
+    for (const k of Object.keys(last as object)) if (k !== 'name' && k !== 'mode') throw new Error(`${fn}: unknown option ${JSON.stringify(k)}; expected name, mode`);
+    Object.assign(o, last);
+    rest = rest.slice(0, -1);
+  }
+  rest.forEach((v, k) => { o[positional[k]] = v; });
+  return o;
+}
+
+function projOptions(o: Record<string, unknown>): ProjOptions {
+  return { name: (o.name ?? null) as string | null, mode: (o.mode ?? null) as Mode | null };
+}
+
+/** Sets up the delay of a Full* projection: the pre group's VarDelay with an entry named after the projection. */
+function setupDelay(proj: DynamicalSystem, pre: DynamicalSystem, delay: number | null): VarDelay | null {
+  if (delay === null || !(delay > 0)) return null;
+  const d = register_delay_of_target(pre);
+  d.register_entry(proj.name, delay);
+  return d;
+}
+
+function preSpikes(fn: string, pre: DynamicalSystem, delay: VarDelay | null, name: string): Tensor {
+  if (delay !== null) return delay.at(name);
+  const x = pre.return_info();
+  if (!(x instanceof Tensor)) throw new Error(`${fn}: pre.return_info() must be a Tensor`);
+  return x;
+}
+
+/** bp.dyn.HalfProjAlignPostMg(comm, syn: desc, out: desc, post, out_label = null): merging half projection. */
+export class HalfProjAlignPostMg extends Projection {
+  static override readonly _invisible_nodes = ['syn', 'out', 'post'];
+  readonly comm: Comm;
+  readonly syn: AlignPostSyn;
+  readonly out: SynOut;
+  readonly post: DynamicalSystem;
+  readonly out_label: string | null;
+
+  constructor(...args: unknown[]) {
+    const fn = 'bp.dyn.HalfProjAlignPostMg';
+    const o = parseArgs(fn, HALF_KEYS, args);
+    super(projOptions(o));
+    this.comm = checkComm(fn, o.comm);
+    this.post = checkDS(fn, 'post', o.post);
+    this.out_label = checkLabel(fn, o.out_label);
+    const hook = alignPostAddBefUpdate(fn, this.out_label, o.syn, o.out, this.post, this.name);
+    this.syn = hook.syn;
+    this.out = hook.out;
+  }
+
+  /** g += comm(x) now (decayed later in this step by the post group's hook); returns comm(x). */
+  override update(x: Tensor): Tensor {
+    const current = callComm(this.comm, x);
+    this.syn.align_post_input_add(current);
+    return current;
+  }
+
+  /** The synapse belongs to post (its hook resets it); only comm is reset here. */
+  override reset_state(batch_size?: number | null): void { resetVisible(this, ['syn', 'out', 'post'], batch_size); }
+}
+
+/** bp.dyn.FullProjAlignPostMg(pre, delay, comm, syn: desc, out: desc, post, out_label = null): merging full projection. */
+export class FullProjAlignPostMg extends Projection {
+  static override readonly _invisible_nodes = ['syn', 'out', 'post', 'pre', 'delay'];
+  readonly pre: DynamicalSystem;
+  readonly delay: VarDelay | null;
+  readonly has_delay: boolean;
+  readonly comm: Comm;
+  readonly syn: AlignPostSyn;
+  readonly out: SynOut;
+  readonly post: DynamicalSystem;
+  readonly out_label: string | null;
+
+  constructor(...args: unknown[]) {
+    const fn = 'bp.dyn.FullProjAlignPostMg';
+    const o = parseArgs(fn, FULL_KEYS, args);
+    super(projOptions(o));
+    this.pre = checkDS(fn, 'pre', o.pre);
+    this.comm = checkComm(fn, o.comm);
+    this.post = checkDS(fn, 'post', o.post);
+    this.out_label = checkLabel(fn, o.out_label);
+    this.delay = setupDelay(this, this.pre, checkDelay(fn, o.delay));
+    this.has_delay = this.delay !== null;
+    const hook = alignPostAddBefUpdate(fn, this.out_label, o.syn, o.out, this.post, this.name);
+    this.syn = hook.syn;
+    this.out = hook.out;
+  }
+
+  /** x = delayed (or current) pre spikes; g += comm(x); returns comm(x). */
+  override update(): Tensor {
+    const x = preSpikes('FullProjAlignPostMg.update', this.pre, this.delay, this.name);
+    const current = callComm(this.comm, x);
+    this.syn.align_post_input_add(current);
+    return current;
+  }
+
+  override reset_state(batch_size?: number | null): void { resetVisible(this, ['syn', 'out', 'post', 'pre', 'delay'], batch_size); }
+}
+
+function buildOrUse<T>(x: unknown): T { return (x instanceof ParamDescriber ? x.call() : x) as T; }
+
+/** bp.dyn.HalfProjAlignPost(comm, syn, out, post, out_label = null): non-merging half projection. */
+export class HalfProjAlignPost extends Projection {
+  static override readonly _invisible_nodes = ['post'];
+  readonly comm: Comm;
+  readonly syn: AlignPostSyn;
+  readonly out: SynOut;
+  readonly post: DynamicalSystem;
+  readonly out_label: string | null;
+
+  constructor(...args: unknown[]) {
+    const fn = 'bp.dyn.HalfProjAlignPost';
+    const o = parseArgs(fn, HALF_KEYS, args);
+    super(projOptions(o));
+    this.comm = checkComm(fn, o.comm);
+    this.syn = checkSynInstance(fn, buildOrUse(o.syn));
+    this.out = checkOutInstance(fn, buildOrUse(o.out));
+    this.post = checkDS(fn, 'post', o.post);
+    this.out_label = checkLabel(fn, o.out_label);
+    this.post.add_inp_fun(this.name, this.out as InputFun, this.out_label);
+  }
+
+  /** g = syn(comm(x)) (decay, then add); out.bind_cond(g); returns comm(x). */
+  override update(x: Tensor): Tensor {
+    const current = callComm(this.comm, x);
+    const g = this.syn.call(current);
+    this.out.bind_cond(g);
+    return current;
+  }
+
+  override reset_state(batch_size?: number | null): void { resetVisible(this, ['post'], batch_size); }
+}
+
+/** bp.dyn.FullProjAlignPost(pre, delay, comm, syn, out, post, out_label = null): non-merging full projection. */
+export class FullProjAlignPost extends Projection {
+  static override readonly _invisible_nodes = ['post', 'pre', 'delay'];
+  readonly pre: DynamicalSystem;
+  readonly delay: VarDelay | null;
+  readonly has_delay: boolean;
+  readonly comm: Comm;
+  readonly syn: AlignPostSyn;
+  readonly out: SynOut;
+  readonly post: DynamicalSystem;
+  readonly out_label: string | null;
+
+  constructor(...args: unknown[]) {
+    const fn = 'bp.dyn.FullProjAlignPost';
+    const o = parseArgs(fn, FULL_KEYS, args);
+    super(projOptions(o));
+    this.pre = checkDS(fn, 'pre', o.pre);
+    this.comm = checkComm(fn, o.comm);
+    this.syn = checkSynInstance(fn, buildOrUse(o.syn));
+    this.out = checkOutInstance(fn, buildOrUse(o.out));
+    this.post = checkDS(fn, 'post', o.post);
+    this.out_label = checkLabel(fn, o.out_label);
+    this.delay = setupDelay(this, this.pre, checkDelay(fn, o.delay));
+    this.has_delay = this.delay !== null;
+    this.post.add_inp_fun(this.name, this.out as InputFun, this.out_label);
+  }
+
+  /** x = delayed (or current) pre spikes; g = syn(comm(x)); out.bind_cond(g); returns g. */
+  override update(): Tensor {
+    const x = preSpikes('FullProjAlignPost.update', this.pre, this.delay, this.name);
+    const g = this.syn.call(callComm(this.comm, x));
+    this.out.bind_cond(g);
+    return g;
+  }
+
+  override reset_state(batch_size?: number | null): void { resetVisible(this, ['post', 'pre', 'delay'], batch_size); }
+}
+
+/** Resets the dynamical systems held by `proj` except the invisible (referenced) ones. */
+function resetVisible(proj: DynamicalSystem, invisible: readonly string[], batch_size?: number | null): void {
+  if (batch_size !== undefined && batch_size !== null) {
+    throw new Error(`${proj.constructor.name}.reset_state: batch_size must be null/undefined (NonBatchingMode only)`);
+  }
+  for (const [k, v] of Object.entries(proj)) {
+    if (invisible.includes(k)) continue;
+    if (v instanceof DynamicalSystem && v !== proj) v.reset_state();
+  }
+}
