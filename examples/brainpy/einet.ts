@@ -6,11 +6,17 @@
  *   --form full: LifRef(3200) E + LifRef(800) I and four FullProjAlignPost with delay 0.1 ms.
  * LifRef: V_rest −60, V_th −50, V_reset −60, tau 20, tau_ref 5, V0 ~ Normal(−55, 2); input 20; dt 0.1 ms.
  *
- *   npx tsx examples/brainpy/einet.ts --duration 1000 --form half [--seed 42]
- * prints the mean firing rate (Hz) and the run time (ms per simulated second).
+ *   npx tsx examples/brainpy/einet.ts --duration 1000 --form half [--seed 42] [--raster out.svg] [--voltages out.svg]
+ * prints the spike count, the mean firing rate (Hz), the CV of the inter-spike intervals (mean over neurons with
+ * ≥ 3 spikes, population std / mean, as compat/brian2_coba.py computes it) and the run time (ms per simulated second).
+ * --raster writes a bp.visualize.raster_plot SVG of all neurons (for long runs only the first neurons, so that the
+ * [T, N] matrix handed to raster_plot stays ≤ 40 M entries); --voltages writes a bp.visualize.line_plot SVG of the
+ * membrane potential of a few neurons (ids 0, 1, 2, 3). The printed run time includes the per-step recording
+ * (spike list, and the few voltages with --voltages).
  */
 import { bp, bm } from '../../src/brainpy/index';
 import type { Tensor } from '../../src/torch/index';
+import { Tensor as CoreTensor } from '../../src/core/tensor';
 
 export type EINetForm = 'half' | 'full';
 
@@ -62,10 +68,56 @@ export class EINetFull extends bp.DynSysGroup {
   }
 }
 
-export interface EINetResult { rate_hz: number; spikes: number; steps: number; wall_ms: number; ms_per_sim_s: number; counts: Uint32Array }
+export interface EINetResult {
+  rate_hz: number; spikes: number; steps: number; wall_ms: number; ms_per_sim_s: number; counts: Uint32Array;
+  /** Mean CV of ISIs over neurons with ≥ 3 spikes (null if none); only when opts.record_spikes. */
+  cv_isi?: number | null; cv_isi_neurons?: number;
+  /** Spike (step, neuron) pairs in order of occurrence; only when opts.record_spikes. */
+  spike_steps?: Int32Array; spike_ids?: Int32Array;
+  /** [steps, voltage_ids.length] membrane potentials (row-major); only when opts.voltage_ids. */
+  voltages?: Float64Array; voltage_ids?: number[];
+}
+
+export interface EINetOptions {
+  ne?: number; ni?: number; seed?: number; prob?: number;
+  /** Record every spike (step, neuron) and compute the CV of ISIs. */
+  record_spikes?: boolean;
+  /** Record V of these neurons (global index over E then I) every step. */
+  voltage_ids?: number[];
+}
+
+/** Mean over neurons with ≥ 3 spikes of std(ISI) / mean(ISI) (population std, like numpy's default). */
+export function cvISI(spike_steps: Int32Array, spike_ids: Int32Array, n: number, dt: number): { cv: number | null; neurons: number } {
+  const cnt = new Int32Array(n + 1);
+  for (let k = 0; k < spike_ids.length; k++) cnt[spike_ids[k] + 1]++;
+  for (let i = 0; i < n; i++) cnt[i + 1] += cnt[i];
+  const start = cnt.slice(0, n), pos = cnt.slice(0, n);
+  const times = new Float64Array(spike_ids.length);
+  for (let k = 0; k < spike_ids.length; k++) times[pos[spike_ids[k]]++] = spike_steps[k] * dt; // steps are in order
+  let sum = 0, neurons = 0;
+  for (let i = 0; i < n; i++) {
+    const a = start[i], b = cnt[i + 1], m = b - a;
+    if (m < 3) continue;
+    let mean = 0;
+    for (let k = a + 1; k < b; k++) mean += times[k] - times[k - 1];
+    mean /= m - 1;
+    if (!(mean > 0)) continue;
+    let v = 0;
+    for (let k = a + 1; k < b; k++) { const d = times[k] - times[k - 1] - mean; v += d * d; }
+    sum += Math.sqrt(v / (m - 1)) / mean;
+    neurons++;
+  }
+  return { cv: neurons ? sum / neurons : null, neurons };
+}
+
+class GrowI32 {
+  a = new Int32Array(1 << 16); n = 0;
+  push(x: number): void { if (this.n === this.a.length) { const b = new Int32Array(this.a.length * 2); b.set(this.a); this.a = b; } this.a[this.n++] = x; }
+  get(): Int32Array { return this.a.slice(0, this.n); }
+}
 
 /** Runs `duration` ms at dt 0.1 ms with input 20; rate = spikes / (neurons · duration). */
-export function runEINet(form: EINetForm, duration: number, opts: { ne?: number; ni?: number; seed?: number; prob?: number } = {}): EINetResult {
+export function runEINet(form: EINetForm, duration: number, opts: EINetOptions = {}): EINetResult {
   bm.set_dt(0.1);
   bm.clear_name_cache();
   bp.share.clear_shargs();
@@ -75,33 +127,87 @@ export function runEINet(form: EINetForm, duration: number, opts: { ne?: number;
   const n = ne + ni, steps = Math.round(duration / 0.1);
   const counts = new Uint32Array(n);
   let spikes = 0;
+  const rec = !!opts.record_spikes;
+  const sSteps = new GrowI32(), sIds = new GrowI32();
+  const vids = opts.voltage_ids ?? [];
+  for (const id of vids) if (!Number.isInteger(id) || id < 0 || id >= n) throw new Error(`runEINet: voltage id ${id} not in [0, ${n})`);
+  const nv = vids.length;
+  const volt = nv ? new Float64Array(steps * nv) : null;
+  // voltage sources: (group, local index) per recorded id
+  const vsrc = vids.map((id) => { let off = 0; for (const g of groups) { if (id < off + g.num) return { g, k: id - off }; off += g.num; } throw new Error('unreachable'); });
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) {
     net.step_run(i, 20);
     let off = 0;
     for (const g of groups) {
       const s = g.spike.buffer as Uint8Array, o = g.spike.offset;
-      for (let k = 0; k < g.num; k++) if (s[o + k]) { counts[off + k]++; spikes++; }
+      if (rec) { for (let k = 0; k < g.num; k++) if (s[o + k]) { counts[off + k]++; spikes++; sSteps.push(i); sIds.push(off + k); } }
+      else for (let k = 0; k < g.num; k++) if (s[o + k]) { counts[off + k]++; spikes++; }
       off += g.num;
     }
+    if (volt) for (let j = 0; j < nv; j++) { const { g, k } = vsrc[j]; volt[i * nv + j] = (g.V.buffer as ArrayLike<number>)[g.V.offset + k]; }
   }
   const wall_ms = performance.now() - t0;
-  return { rate_hz: spikes / n / (duration / 1000), spikes, steps, wall_ms, ms_per_sim_s: wall_ms / (duration / 1000), counts };
+  const r: EINetResult = { rate_hz: spikes / n / (duration / 1000), spikes, steps, wall_ms, ms_per_sim_s: wall_ms / (duration / 1000), counts };
+  if (rec) {
+    r.spike_steps = sSteps.get(); r.spike_ids = sIds.get();
+    const c = cvISI(r.spike_steps, r.spike_ids, n, 0.1);
+    r.cv_isi = c.cv; r.cv_isi_neurons = c.neurons;
+  }
+  if (volt) { r.voltages = volt; r.voltage_ids = vids.slice(); }
+  return r;
 }
 
-function main(argv: string[]): void {
+/** Raster SVG of a recorded run (rows = steps; neurons limited so that steps · neurons ≤ 40 M). */
+export function einetRasterSVG(r: EINetResult, n: number, title = 'EINet raster'): { svg: string; neurons: number } {
+  if (!r.spike_steps || !r.spike_ids) throw new Error('einetRasterSVG: run with record_spikes');
+  const T = r.steps, N = Math.max(1, Math.min(n, Math.floor(40e6 / T)));
+  const sp = new Uint8Array(T * N);
+  for (let k = 0; k < r.spike_ids.length; k++) if (r.spike_ids[k] < N) sp[r.spike_steps[k] * N + r.spike_ids[k]] = 1;
+  const ts = new Float64Array(T);
+  for (let i = 0; i < T; i++) ts[i] = i * 0.1;
+  const spm = CoreTensor.fromBuffer(sp, [T, N], 'bool');
+  const svg = bp.visualize.raster_plot(ts, spm as unknown as Tensor, { title: N < n ? `${title} (neurons 0–${N - 1})` : title, markersize: 1 });
+  return { svg, neurons: N };
+}
+
+/** Line plot SVG of the recorded membrane potentials. */
+export function einetVoltageSVG(r: EINetResult, title = 'EINet membrane potentials'): string {
+  if (!r.voltages || !r.voltage_ids) throw new Error('einetVoltageSVG: run with voltage_ids');
+  const T = r.steps, k = r.voltage_ids.length;
+  const ts = new Float64Array(T);
+  for (let i = 0; i < T; i++) ts[i] = i * 0.1;
+  const vm = CoreTensor.fromBuffer(r.voltages, [T, k], 'float64');
+  // line_plot labels traces `${legend}-${column}`; the columns are the recorded ids in order
+  return bp.visualize.line_plot(ts, vm as unknown as Tensor, { plot_ids: Array.from({ length: k }, (_, j) => j), xlabel: 'Time (ms)', ylabel: 'V (mV)', legend: 'V', title: `${title} (neurons ${r.voltage_ids.join(', ')})` });
+}
+
+async function main(argv: string[]): Promise<void> {
   const get = (k: string, d: string): string => { const i = argv.indexOf(`--${k}`); return i >= 0 && i + 1 < argv.length ? argv[i + 1] : d; };
   const duration = Number(get('duration', '1000'));
   const form = get('form', 'half');
   const seed = Number(get('seed', '42'));
-  if (!(duration > 0) || (form !== 'half' && form !== 'full') || !Number.isInteger(seed)) {
-    console.error('usage: einet.ts --duration <ms> --form half|full [--seed <int>]');
+  const raster = get('raster', ''), voltages = get('voltages', '');
+  if (!(duration > 0) || (form !== 'half' && form !== 'full') || !Number.isInteger(seed) || raster.startsWith('--') || voltages.startsWith('--')) {
+    console.error('usage: einet.ts --duration <ms> --form half|full [--seed <int>] [--raster out.svg] [--voltages out.svg]');
     process.exit(2);
   }
-  const r = runEINet(form, duration, { seed });
-  console.log(`EINet (${form}): ${duration} ms, ${r.steps} steps, ${r.spikes} spikes`);
+  const r = runEINet(form, duration, { seed, record_spikes: true, voltage_ids: voltages ? [0, 1, 2, 3] : undefined });
+  console.log(`EINet (${form}): ${duration} ms, ${r.steps} steps`);
+  console.log(`spike count: ${r.spikes}`);
   console.log(`mean firing rate: ${r.rate_hz.toFixed(2)} Hz`);
+  console.log(`CV of ISIs: ${r.cv_isi == null ? 'n/a' : r.cv_isi.toFixed(3)} (mean over ${r.cv_isi_neurons} neurons with >= 3 spikes)`);
   console.log(`run time: ${r.wall_ms.toFixed(0)} ms (${r.ms_per_sim_s.toFixed(0)} ms per simulated second)`);
+  if (raster) {
+    const { svg, neurons } = einetRasterSVG(r, r.counts.length, `EINet (${form}) raster`);
+    await bp.visualize.save_svg(raster, svg);
+    console.log(`raster (${neurons} neurons): ${raster} (${(svg.length / 1024).toFixed(0)} KiB)`);
+  }
+  if (voltages) {
+    const svg = einetVoltageSVG(r, `EINet (${form}) membrane potentials`);
+    await bp.visualize.save_svg(voltages, svg);
+    console.log(`voltages: ${voltages} (${(svg.length / 1024).toFixed(0)} KiB)`);
+  }
 }
 
-if (process.argv[1] && /einet\.ts$/.test(process.argv[1])) main(process.argv.slice(2));
+if (process.argv[1] && /einet\.ts$/.test(process.argv[1])) main(process.argv.slice(2)).catch((e) => { console.error(e); process.exit(1); });
