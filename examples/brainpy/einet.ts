@@ -16,7 +16,7 @@
  */
 import { bp, bm } from '../../src/brainpy/index';
 import type { Tensor } from '../../src/torch/index';
-import { Tensor as CoreTensor } from '../../src/core/tensor';
+import { Tensor as CoreTensor } from '../../src/torch/index';
 
 export type EINetForm = 'half' | 'full';
 
