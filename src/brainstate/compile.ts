@@ -7,7 +7,7 @@
  * Calls fn(xs_0[k], xs_1[k], …) for k = 0 … n−1 (xs: Tensors sliced along axis 0, arrays or typed arrays, all of the
  * same length; a trailing plain object is the options) and stacks what fn returns along a new axis 0: a Tensor → a
  * Tensor, a number → a float32 Tensor, an array (tuple) or plain object → the same structure of stacked leaves,
- * undefined/null → null. No compilation happens (spikeport runs eagerly); `pbar` is accepted and prints nothing.
+ * undefined/null → null. No compilation happens (spikeport runs eagerly); `pbar` (true, or a number of updates) prints progress to stderr.
  */
 import * as torch from '../torch/index';
 import { checkOptions, fail, isPlainObject } from '../torch/utils/checks';
@@ -59,9 +59,13 @@ export function for_loop(fn: (...args: any[]) => unknown, ...rest: unknown[]): a
   const name = 'brainstate.compile.for_loop';
   if (typeof fn !== 'function') fail(name, 'f', 'a function', fn);
   let xs = rest;
+  let updates = 0;
   if (xs.length && isPlainObject(xs[xs.length - 1])) {
     const o = checkOptions(name, xs[xs.length - 1] as Record<string, unknown>, ['pbar']);
-    if (o.pbar !== undefined && o.pbar !== null && typeof o.pbar !== 'boolean' && typeof o.pbar !== 'number' && typeof o.pbar !== 'object') fail(name, 'pbar', 'a boolean, a number, a progress bar object or null', o.pbar);
+    if (o.pbar !== undefined && o.pbar !== null && typeof o.pbar !== 'boolean' && !(typeof o.pbar === 'number' && Number.isInteger(o.pbar) && o.pbar > 0)) {
+      fail(name, 'pbar', 'a boolean, a positive integer (the number of progress updates) or null', o.pbar);
+    }
+    updates = o.pbar === true ? 10 : typeof o.pbar === 'number' ? o.pbar : 0;
     xs = xs.slice(0, -1);
   }
   if (xs.length === 0) throw new Error(`${name}: needs at least one sequence to loop over (xs)`);
@@ -71,6 +75,11 @@ export function for_loop(fn: (...args: any[]) => unknown, ...rest: unknown[]): a
   for (let k = 0; k < lens[0]; k++) {
     const args = xs.map((x) => (x instanceof torch.Tensor ? x.select(0, k) : (x as ArrayLike<unknown>)[k]));
     outs.push(fn(...args));
+    if (updates > 0 && ((k + 1) % Math.max(1, Math.floor(lens[0] / updates)) === 0 || k + 1 === lens[0])) {
+      const line = `${name}: ${k + 1}/${lens[0]} (${Math.round((100 * (k + 1)) / lens[0])}%)`;
+      if (typeof process !== 'undefined' && process.stderr) process.stderr.write(line + '\n');
+      else console.error(line);
+    }
   }
   if (outs.length === 0) return null;
   return stackTree(name, outs, '');

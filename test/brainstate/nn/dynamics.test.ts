@@ -179,6 +179,24 @@ describe('environ, compile.for_loop, exp_euler_step', () => {
     expect(arr(out[0])).toEqual([0, 0, 0, 0, 1, 1, 0, 0]);
     expect(() => compile.for_loop(() => 0, [1, 2], [1])).toThrow(/same length/);
   });
+  test('for_loop pbar reports progress on stderr (true: 10 updates; a number: that many)', () => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { lines.push(String(chunk)); return true; });
+    try {
+      compile.for_loop((i: number) => i, Array.from({ length: 20 }, (_, i) => i), { pbar: true });
+      expect(lines.length).toBe(10);
+      expect(lines[9]).toBe('brainstate.compile.for_loop: 20/20 (100%)\n');
+      lines.length = 0;
+      compile.for_loop((i: number) => i, [0, 1, 2, 3], { pbar: 2 });
+      expect(lines).toEqual(['brainstate.compile.for_loop: 2/4 (50%)\n', 'brainstate.compile.for_loop: 4/4 (100%)\n']);
+      lines.length = 0;
+      compile.for_loop((i: number) => i, [0, 1]);
+      expect(lines).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(() => compile.for_loop((i: number) => i, [0], { pbar: 1.5 })).toThrow(/pbar must be/);
+  });
   test('exp_euler_step is exact for linear ODEs', () => {
     const x = torch.tensor([1, 2]);
     const y = nn.exp_euler_step((v: torch.Tensor) => v.mul(-0.5).add(1), x);
