@@ -283,12 +283,21 @@ export function _fillInput(fn: string, arg: string, x: unknown, out: Float32Arra
   }
   const c = x.is_contiguous() ? x : x.contiguous();
   const b = c.buffer, o = c.offset;
+  // same values as the element loop (TypedArray.set converts like assignment), without a polymorphic per-element read
+  if (b instanceof Float32Array || b instanceof Float64Array || b instanceof Uint8Array || b instanceof Int32Array) { out.set(b.subarray(o, o + n)); return; }
   for (let k = 0; k < n; k++) out[k] = b[o + k] as number;
 }
 
 /** Adds a number or Tensor (broadcastable to n elements) into `out`. */
 export function _addInput(fn: string, arg: string, x: unknown, out: Float32Array, varshape: readonly number[], scratch: Float32Array): void {
   if (x === 0) return;
+  // fast path: a contiguous float32 Tensor of the group's shape is added straight from its buffer (same float32 sums)
+  if (x instanceof Tensor && x.dtype === 'float32' && x.buffer instanceof Float32Array && x.is_contiguous() && x.numel() === out.length
+    && (x.ndim === 1 || (x.ndim === varshape.length && x.shape.every((s, i) => s === varshape[i])))) {
+    const b = x.buffer, o = x.offset, n = out.length;
+    for (let k = 0; k < n; k++) out[k] += b[o + k];
+    return;
+  }
   _fillInput(fn, arg, x, scratch, varshape);
   for (let k = 0; k < out.length; k++) out[k] += scratch[k];
 }

@@ -68,6 +68,13 @@ function alloc(dtype: 'float32' | 'float64', n: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
 
+// per-call scratch (walker line indices / weights), reused across calls: the kernels are synchronous and only read
+// entries they have just filled, so a longer reused array gives the same results as a fresh one
+let _idx = new Int32Array(1);
+let _w = new Float64Array(1);
+function scratchIdx(n: number): Int32Array { if (_idx.length < n) _idx = new Int32Array(n); return _idx; }
+function scratchW(n: number): Float64Array { if (_w.length < n) _w = new Float64Array(n); return _w; }
+
 /** What the event kernels see of an input: active flags, and (era B's homo gather quirk) the values themselves. */
 export interface EventInput {
   active: Uint8Array;
@@ -85,8 +92,8 @@ export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventI
   if (g.lenOut === 0 || K === 0) return out;
   const walker = walkerOf(op, g.lineLen);
   walker.reset();
-  const idx = new Int32Array(Math.max(1, g.lineLen));
-  const w = new Float64Array(op.kind === 'homo' ? 1 : Math.max(1, g.lineLen));
+  const idx = scratchIdx(Math.max(1, g.lineLen));
+  const w = scratchW(op.kind === 'homo' ? 1 : Math.max(1, g.lineLen));
   if (op.event) {
     if (!ev) throw new Error('jitMatmul: an event op needs its event input');
     if (K === 1) eventVec(op, g, walker, idx, w, ev, out);
