@@ -228,8 +228,42 @@ export class Dynamics {
     throw new Error(`${this.constructor.name}.update: NotImplementedError (subclasses of Dynamics implement update)`);
   }
 
-  /** Python's `__call__`. */
+  /** @internal Set by _projection.ts (avoids an import cycle): builds the Prefetch of `prefetch(item)`. */
+  static _prefetch_impl: ((module: Dynamics, item: string) => any) | null = null;
+
+  /** prefetch(item): a handle on the state/method `item` of this module; `.delay.at(time)` reads it with a delay. */
+  prefetch(item: string): any {
+    if (!Dynamics._prefetch_impl) throw new Error(`${this.constructor.name}.prefetch: import brainstate.nn (its _projection module) first`);
+    return Dynamics._prefetch_impl(this, item);
+  }
+
+  /** @internal before_updates / after_updates (brainstate 0.1.10 Dynamics): hooks run around update() by call(). */
+  _before_updates: Map<string, (...args: unknown[]) => unknown> | null = null;
+  _after_updates: Map<string, (ret: unknown) => unknown> | null = null;
+
+  get before_updates(): Map<string, (...args: unknown[]) => unknown> { return (this._before_updates ??= new Map()); }
+  get after_updates(): Map<string, (ret: unknown) => unknown> { return (this._after_updates ??= new Map()); }
+
+  /** _add_before_update(key, fn): fn() runs before every update (a key may be added once; KeyError upstream). */
+  _add_before_update(key: string, fn: () => unknown): void {
+    if (this.before_updates.has(key)) throw new Error(`${this.constructor.name}._add_before_update: '${key}' has been registered in before_updates (KeyError upstream)`);
+    this.before_updates.set(key, fn);
+  }
+  /** _add_after_update(key, fn): fn(ret) runs after every update with update's result. */
+  _add_after_update(key: string, fn: (ret: unknown) => unknown): void {
+    if (this.after_updates.has(key)) throw new Error(`${this.constructor.name}._add_after_update: '${key}' has been registered in after_updates (KeyError upstream)`);
+    this.after_updates.set(key, fn);
+  }
+  _has_before_update(key: string): boolean { return this._before_updates?.has(key) ?? false; }
+  _get_before_update(key: string): unknown { return this._before_updates?.get(key); }
+  _has_after_update(key: string): boolean { return this._after_updates?.has(key) ?? false; }
+  _get_after_update(key: string): unknown { return this._after_updates?.get(key); }
+
+  /** Python's `__call__`: the before-update hooks, update(...args), then the after-update hooks with its result. */
   call(...args: unknown[]): any {
-    return this.update(...args);
+    if (this._before_updates) for (const f of this._before_updates.values()) f();
+    const ret = this.update(...args);
+    if (this._after_updates) for (const f of this._after_updates.values()) f(ret);
+    return ret;
   }
 }

@@ -14,6 +14,7 @@ import * as torch from '../../torch/index';
 import { fail, pyArgs, type PyRest } from '../../torch/utils/checks';
 import * as environ from '../environ';
 import { HiddenState } from '../_state';
+import { ParamDescriber } from './_describe';
 import { Dynamics, f32, noGrad, values } from './_dynamics';
 import { exprel } from './_exp_euler';
 import { initParam, type Initializer } from './_neuron';
@@ -27,6 +28,9 @@ type ExponOpts = { name?: string | null; tau?: number | Tensor; g_initializer?: 
 type ExponRest = PyRest<[name: string | null | undefined, tau: number | Tensor | undefined, g_initializer: Initializer | undefined], ExponOpts>;
 
 export class Expon extends Synapse {
+  /** Expon.desc(in_size, …): a ParamDescriber for AlignPostProj. */
+  static desc(in_size: number | number[], ...rest: ExponRest): ParamDescriber<Expon> { return new ParamDescriber(Expon, in_size, ...rest); }
+
   tau: Float32Array;
   g_initializer: Initializer;
   g!: HiddenState;

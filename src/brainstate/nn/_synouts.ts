@@ -11,6 +11,7 @@
  */
 import * as torch from '../../torch/index';
 import { fail } from '../../torch/utils/checks';
+import { ParamDescriber } from './_describe';
 import { noGrad, values } from './_dynamics';
 
 type Tensor = torch.Tensor;
@@ -51,6 +52,9 @@ export class SynOut {
 }
 
 export class COBA extends SynOut {
+  /** COBA.desc(E): a ParamDescriber for AlignPostProj. */
+  static desc(E: number | Tensor): ParamDescriber<COBA> { return new ParamDescriber(COBA, E); }
+
   E: number | Tensor;
 
   constructor(E: number | Tensor) {
@@ -78,6 +82,9 @@ export class COBA extends SynOut {
 }
 
 export class CUBA extends SynOut {
+  /** CUBA.desc(scale): a ParamDescriber for AlignPostProj. */
+  static desc(...scale: [] | [number | Tensor]): ParamDescriber<CUBA> { return new ParamDescriber(CUBA, ...scale); }
+
   scale: number | Tensor;
 
   constructor(scale: number | Tensor = 1.0) {
