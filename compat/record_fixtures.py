@@ -45,22 +45,7 @@ SJ_BLOBS = {
 
 
 def _check_spikingjelly():
-    import hashlib
-    try:
-        import spikingjelly  # noqa: F401
-        from spikingjelly.clock_driven import base  # noqa: F401
-    except ImportError:
-        sys.exit("record_fixtures.py: spikingjelly is not importable. Extract release 0.0.0.0.8 "
-                 "(git archive c14d8ac93eed7d06a386edecdd31af5783176023 spikingjelly) into a directory and put it on "
-                 "PYTHONPATH (see shared/reference/spikingjelly-setup.md).")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(spikingjelly.__file__)))
-    for rel, blob in SJ_BLOBS.items():
-        with open(os.path.join(root, rel), "rb") as f:
-            data = f.read()
-        got = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-        if got != blob:
-            sys.exit(f"record_fixtures.py: {rel} is not spikingjelly 0.0.0.0.8 (git blob {got}, expected {blob})")
-
+    R.check_spikingjelly_release("record_fixtures.py", "0.0.0.0.8", "c14d8ac93eed7d06a386edecdd31af5783176023", SJ_BLOBS)
 
 def case_mlp(out):
     torch.manual_seed(0)

@@ -26,7 +26,6 @@ Function-case format ("spikeport-sj-functional", version 1; tensors as in fixtur
    "tolerances": {category: tolerance}}
 Values: tensors, JSON numbers/strings/bools/null, lists of values; non-finite floats as {"$float": ...}.
 """
-import hashlib
 import math
 import os
 import platform
@@ -61,19 +60,7 @@ TOLERANCES = {
 
 
 def check_release():
-    try:
-        import spikingjelly
-    except ImportError:
-        sys.exit("record_spikingjelly_functional.py: spikingjelly 0.0.0.0.8 is not importable; extract it with "
-                 "`git archive c14d8ac93eed7d06a386edecdd31af5783176023 spikingjelly | tar -x -C DIR` and put DIR on PYTHONPATH")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(spikingjelly.__file__)))
-    for rel, blob in BLOBS.items():
-        with open(os.path.join(root, rel), "rb") as f:
-            data = f.read()
-        got = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-        if got != blob:
-            sys.exit(f"record_spikingjelly_functional.py: {rel} is not spikingjelly 0.0.0.0.8 (git blob {got}, expected {blob})")
-
+    R.check_spikingjelly_release("record_spikingjelly_functional.py", "0.0.0.0.8", "c14d8ac93eed7d06a386edecdd31af5783176023", BLOBS)
 
 def upstream(files=("spikingjelly/clock_driven/functional.py",)):
     up = dict(R.SPIKINGJELLY_0_0_0_0_8)

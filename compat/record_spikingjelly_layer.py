@@ -25,7 +25,6 @@ outputs, per-layer values and gradients: normalising by the batch std amplifies 
 The output is byte-identical from run to run.
 """
 import contextlib
-import hashlib
 import io
 import math
 import os
@@ -59,19 +58,7 @@ TOLERANCES = {"forward": {"kind": "close", "atol": 1e-6, "rtol": 0.0}, "loss": {
 
 
 def check_release():
-    try:
-        import spikingjelly
-    except ImportError:
-        sys.exit("record_spikingjelly_layer.py: spikingjelly 0.0.0.0.8 is not importable; extract it with "
-                 f"`git archive {COMMIT} spikingjelly | tar -x -C DIR` and put DIR on PYTHONPATH")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(spikingjelly.__file__)))
-    for rel, blob in BLOBS.items():
-        with open(os.path.join(root, rel), "rb") as f:
-            data = f.read()
-        got = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-        if got != blob:
-            sys.exit(f"record_spikingjelly_layer.py: {rel} is not spikingjelly 0.0.0.0.8 (git blob {got}, expected {blob})")
-
+    R.check_spikingjelly_release("record_spikingjelly_layer.py", "0.0.0.0.8", COMMIT, BLOBS)
 
 def enc(t):
     return tensorjson.encode_tensor(t.detach())

@@ -31,7 +31,6 @@ case's forward values (1e-5 abs + 1e-5 rel, see TUTORIAL_TOLERANCES). The output
 """
 import contextlib
 import filecmp
-import hashlib
 import os
 import subprocess
 import sys
@@ -63,19 +62,7 @@ TUTORIAL_TOLERANCES = {"forward": {"kind": "close", "atol": 1e-5, "rtol": 1e-5}}
 
 
 def check_release():
-    try:
-        import spikingjelly
-    except ImportError:
-        sys.exit("record_spikingjelly_model.py: spikingjelly 0.0.0.0.8 is not importable; extract it with "
-                 f"`git archive {R.SPIKINGJELLY_0_0_0_0_8['commit']} spikingjelly | tar -x -C DIR` and put DIR on PYTHONPATH")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(spikingjelly.__file__)))
-    for rel, blob in BLOBS.items():
-        with open(os.path.join(root, rel), "rb") as f:
-            data = f.read()
-        got = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-        if got != blob:
-            sys.exit(f"record_spikingjelly_model.py: {rel} is not spikingjelly 0.0.0.0.8 (git blob {got}, expected {blob})")
-
+    R.check_spikingjelly_release("record_spikingjelly_model.py", "0.0.0.0.8", R.SPIKINGJELLY_0_0_0_0_8["commit"], BLOBS)
 
 @contextlib.contextmanager
 def fire_margin():

@@ -27,7 +27,6 @@ Written:
         on the real library (e.g. the error 0.0.0.0.8's PiecewiseQuadratic raises on backward).
 """
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -67,19 +66,7 @@ def upstream(version):
 
 
 def check_release(version):
-    try:
-        import spikingjelly
-    except ImportError:
-        sys.exit(f"record_spikingjelly_neuron.py: spikingjelly {version} is not importable; extract it with "
-                 f"`git archive {RELEASES[version]['commit']} spikingjelly | tar -x -C DIR` and put DIR on PYTHONPATH")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(spikingjelly.__file__)))
-    for rel, blob in RELEASES[version]["blobs"].items():
-        with open(os.path.join(root, rel), "rb") as f:
-            data = f.read()
-        got = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-        if got != blob:
-            sys.exit(f"record_spikingjelly_neuron.py: {rel} is not spikingjelly {version} (git blob {got}, expected {blob})")
-
+    R.check_spikingjelly_release("record_spikingjelly_neuron.py", version, RELEASES[version]["commit"], RELEASES[version]["blobs"])
 
 # values: 1e-6 absolute; the scalar loss (a float32 sum of up to ~50 terms, summed in a different order than torch's
 # vectorised reduction) gets its own category with a relative term as well

@@ -66,6 +66,25 @@ SPIKINGJELLY_0_0_0_0_8 = {"library": "spikingjelly", "version": "0.0.0.0.8",
 _CAPTURED = weakref.WeakKeyDictionary()  # module -> {"args": [(name, value)], "func": __init__ function}
 
 
+
+def check_spikingjelly_release(script, version, commit, blobs):
+    """Exit unless the importable spikingjelly is `version`: each file's git blob sha1 must equal `blobs[path]`."""
+    try:
+        import spikingjelly
+    except ImportError:
+        sys.exit(f"{script}: spikingjelly {version} is not importable; extract it with "
+                 f"`git archive {commit} spikingjelly | tar -x -C DIR` and put DIR on PYTHONPATH")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(spikingjelly.__file__)))
+    for rel, blob in blobs.items():
+        if not os.path.isfile(os.path.join(root, rel)):
+            sys.exit(f"{script}: {rel} is missing under {root}: that is not spikingjelly {version}")
+        with open(os.path.join(root, rel), "rb") as f:
+            data = f.read()
+        got = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        if got != blob:
+            sys.exit(f"{script}: {rel} is not spikingjelly {version} (git blob {got}, expected {blob})")
+
+
 def _init_function(obj, code):
     for cls in type(obj).__mro__:
         f = cls.__dict__.get("__init__")
