@@ -21,6 +21,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { runEINet } from '../examples/brainpy/einet';
+import { set_snn_backend, snn_backend } from '../src/index';
 
 interface Case { label: string; ne: number; ni: number; prob: number; duration_ms: number }
 
@@ -76,13 +77,18 @@ function main(argv: string[]): void {
     const t0 = performance.now();
     const sp = runEINet('half', c.duration_ms, { ne: c.ne, ni: c.ni, prob: c.prob, seed, record_spikes: true });
     const sp_total_s = (performance.now() - t0) / 1000, sp_run_s = sp.wall_ms / 1000;
-    console.log(`  spikeport: run ${fmt(sp_run_s, 3)} s (${fmt(sp.ms_per_sim_s, 0)} ms per simulated s), setup+CV ${fmt(sp_total_s - sp_run_s, 3)} s; ` +
+    console.log(`  spikeport (${snn_backend()} kernels): run ${fmt(sp_run_s, 3)} s (${fmt(sp.ms_per_sim_s, 0)} ms per simulated s), setup+CV ${fmt(sp_total_s - sp_run_s, 3)} s; ` +
       `${sp.spikes} spikes, ${fmt(sp.rate_hz)} Hz, CV ${fmt(sp.cv_isi ?? null, 3)} (${sp.cv_isi_neurons} neurons)`);
+    // the plain-JS kernels (browsers without WebAssembly SIMD, strict CSP): same spikes, bit for bit
+    set_snn_backend('js');
+    const js = runEINet('half', c.duration_ms, { ne: c.ne, ni: c.ni, prob: c.prob, seed });
+    set_snn_backend('auto');
+    console.log(`  spikeport (js kernels): run ${fmt(js.wall_ms / 1000, 3)} s; ${js.spikes} spikes${js.spikes === sp.spikes ? ' (identical count)' : ' (DIFFERENT count: a bug)'}`);
     // Brian2
     const b = runBrian2(c, seed);
     if (!b.r) {
       console.log(`  Brian2: no target ran (${b.tried.join('; ')})`);
-      rows.push(`${c.label.padEnd(22)} spikeport ${fmt(sp_run_s, 3).padStart(8)} s  ${fmt(sp.rate_hz).padStart(6)} Hz  CV ${fmt(sp.cv_isi ?? null, 3)} | Brian2 n/a`);
+      rows.push(`${c.label.padEnd(22)} spikeport ${fmt(sp_run_s, 3).padStart(8)} s (js ${fmt(js.wall_ms / 1000, 3)} s)  ${fmt(sp.rate_hz).padStart(6)} Hz  CV ${fmt(sp.cv_isi ?? null, 3)} | Brian2 n/a`);
       continue;
     }
     const r = b.r;
@@ -93,7 +99,7 @@ function main(argv: string[]): void {
     console.log(`  spikeport / Brian2 run time = ${fmt(ratio, 2)} (Brian2 / spikeport = ${fmt(1 / ratio, 3)}; anchor Brian2 / BrainPy = 3.0)`);
     rows.push(`${c.label.padEnd(22)} spikeport ${fmt(sp_run_s, 3).padStart(8)} s  ${String(sp.spikes).padStart(8)} spk  ${fmt(sp.rate_hz).padStart(6)} Hz  CV ${fmt(sp.cv_isi ?? null, 3)} | ` +
       `Brian2[${r.target}] ${fmt(r.run_time_s, 3).padStart(7)} s (+build ${fmt(r.build_time_s, 1)} s)  ${String(r.spike_count).padStart(8)} spk  ${fmt(r.mean_rate_hz).padStart(6)} Hz  CV ${fmt(r.cv_isi, 3)} | ` +
-      `spikeport/Brian2 ${fmt(ratio, 2)}×`);
+      `spikeport/Brian2 ${fmt(ratio, 2)}× (js kernels ${fmt(js.wall_ms / 1000 / r.run_time_s, 2)}×)`);
   }
   console.log('\nsummary:');
   for (const row of rows) console.log('  ' + row);

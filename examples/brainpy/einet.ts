@@ -140,10 +140,14 @@ export function runEINet(form: EINetForm, duration: number, opts: EINetOptions =
     net.step_run(i, 20);
     let off = 0;
     for (const g of groups) {
-      const s = g.spike.buffer as Uint8Array, o = g.spike.offset;
-      if (rec) { for (let k = 0; k < g.num; k++) if (s[o + k]) { counts[off + k]++; spikes++; sSteps.push(i); sIds.push(off + k); } }
-      else for (let k = 0; k < g.num; k++) if (s[o + k]) { counts[off + k]++; spikes++; }
-      off += g.num;
+      const s = g.spike.buffer as Uint8Array, o = g.spike.offset, m = g.num;
+      // most neurons are silent: skip 4 spike bytes at a time when they are 4-byte aligned
+      const words = (s.byteOffset + o) % 4 === 0 ? new Uint32Array(s.buffer, s.byteOffset + o, m >>> 2) : null;
+      for (let k = 0; k < m; k++) {
+        if (words !== null && (k & 3) === 0 && k + 4 <= m && words[k >>> 2] === 0) { k += 3; continue; }
+        if (s[o + k]) { counts[off + k]++; spikes++; if (rec) { sSteps.push(i); sIds.push(off + k); } }
+      }
+      off += m;
     }
     if (volt) for (let j = 0; j < nv; j++) { const { g, k } = vsrc[j]; volt[i * nv + j] = (g.V.buffer as ArrayLike<number>)[g.V.offset + k]; }
   }

@@ -17,6 +17,7 @@ import * as I from './ops/inplace';
 export type Scalar = number | boolean;
 export type Operand = Tensor | Scalar;
 /** One entry of an index: integer, slice string ('1:3', '::2', ':'), Slice object, '...', null (new axis), or an index/mask tensor. */
+import type { TouchList } from './sparse_hint';
 export type IndexItem = number | string | V.Slice | null | Tensor;
 export type Hook = (grad: Tensor) => Tensor | void;
 
@@ -36,6 +37,10 @@ export class Tensor {
   /** The tensor this one is a view of (null for a tensor owning its storage). */
   _base: Tensor | null = null;
   _hooks: Hook[] = [];
+  /** Positions that can be nonzero, recorded by an event kernel (see sparse_hint.ts). */
+  _nz: TouchList | null = null;
+  _nzGen = 0;
+  _nzVersion = 0;
 
   constructor(buffer: TypedArray, shape: readonly number[], stride: readonly number[], offset: number, dtype: DType, version?: { v: number }) {
     this.buffer = buffer;

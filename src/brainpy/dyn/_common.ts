@@ -80,3 +80,18 @@ export function f32(v: Tensor): Float32Array {
 export function u8(v: Tensor): Uint8Array {
   return (v.buffer as Uint8Array).subarray(v.offset, v.offset + v.numel());
 }
+
+/**
+ * Makes a contiguous Variable use `view` (same length) as its storage, copying its current data there: neuron and
+ * synapse state lives in an SnnArena so that the step kernels update it in place.
+ */
+export function adoptStorage(v: Tensor, view: Float32Array | Uint8Array): void {
+  const n = v.numel();
+  if (view.length !== n || !v.is_contiguous() || v.buffer.BYTES_PER_ELEMENT !== view.BYTES_PER_ELEMENT) {
+    throw new Error(`adoptStorage: expected a contiguous ${n}-element Variable with ${view.BYTES_PER_ELEMENT}-byte elements, got ${describe(v)}`);
+  }
+  if (v.buffer === view && v.offset === 0) return;
+  view.set(v.buffer.subarray(v.offset, v.offset + n) as Float32Array & Uint8Array);
+  v.buffer = view;
+  v.offset = 0;
+}

@@ -14,9 +14,9 @@
  *   t_last_spike = t. update returns the `spike` Variable (bool); `refractory` is kept when `ref_var: true`.
  *
  * Defaults as BrainPy: V_rest 0, V_reset −5, V_th 20, R 1, tau 10, tau_ref 0, V_initializer ZeroInit.
- * Parameters are numbers (per-neuron arrays raise). TrainingMode (surrogate spikes, soft/hard reset) and
- * BatchingMode are not implemented: they raise at construction. All state is float32; one step is one loop over
- * typed arrays.
+ * Parameters are numbers (per-neuron arrays raise). All state is float32; a NonBatchingMode step is one loop over
+ * typed arrays. TrainingMode (surrogate spikes spk_fun, soft/hard spk_reset, detach_spk) and BatchingMode (a leading
+ * batch axis, reset_state(batch_size)) run as differentiable Tensor ops in _lif_training.ts.
  */
 import { Tensor } from '../../torch/index';
 import { fail } from '../../torch/utils/checks';
@@ -26,7 +26,10 @@ import { ZeroInit } from '../initialize/regular_inits';
 import { get_dt } from '../math/environment';
 import { exprel_f32 } from '../math/others';
 import { Variable } from '../math/variables';
-import { checkInit, checkKeys, checkMethod, f32, initVariable, num, requireNonBatching, toVarshape, u8, type StateInit } from './_common';
+import { SnnArena } from '../../torch/utils/kernels';
+import { adoptStorage, checkInit, checkKeys, checkMethod, f32, initVariable, num, requireNonBatching, toVarshape, u8, type StateInit } from './_common';
+import { isCondCurrent } from './outs';
+import { assignState, checkBatchSize, checkLifMode, checkSpkFun, initStateV, lifTensorUpdate, modeBatch, stateShape, type SpkFun } from './_lif_training';
 
 const LIF_KEYS = ['sharding', 'keep_size', 'mode', 'name', 'spk_fun', 'spk_dtype', 'spk_reset', 'detach_spk', 'method',
   'init_var', 'scaling', 'V_rest', 'V_reset', 'V_th', 'R', 'tau', 'V_initializer', 'noise'];
@@ -34,7 +37,7 @@ const REF_KEYS = [...LIF_KEYS, 'tau_ref', 'ref_var'];
 
 export interface LifOptions {
   sharding?: null; keep_size?: boolean; mode?: import('../math/modes').Mode | null; name?: string | null;
-  spk_fun?: unknown; spk_dtype?: 'bool' | 'float32' | null; spk_reset?: 'soft' | 'hard'; detach_spk?: boolean;
+  spk_fun?: SpkFun; spk_dtype?: 'bool' | 'float32' | null; spk_reset?: 'soft' | 'hard'; detach_spk?: boolean;
   method?: 'exp_auto'; init_var?: boolean; scaling?: null; noise?: null;
   V_rest?: number; V_reset?: number; V_th?: number; R?: number; tau?: number; V_initializer?: StateInit;
 }
@@ -47,7 +50,7 @@ abstract class _LifBase extends DynamicalSystem {
   readonly num: number;
   readonly keep_size: boolean;
   readonly method: string;
-  readonly spk_fun: unknown;
+  readonly spk_fun: SpkFun;
   readonly spk_dtype: 'bool' | 'float32';
   readonly spk_reset: 'soft' | 'hard';
   readonly detach_spk: boolean;
@@ -64,17 +67,20 @@ abstract class _LifBase extends DynamicalSystem {
   t_last_spike?: Variable;
   refractory?: Variable;
 
-  protected abstract readonly _ltc: boolean;
-  protected abstract readonly _ref: boolean;
+  // getters, not fields: the base constructor reads them (subclass fields are set after it returns)
+  protected get _ltc(): boolean { return false; }
+  protected get _ref(): boolean { return false; }
   private _A: Float32Array;
   private _B: Float32Array;
   private _S: Float32Array;
+  /** Lif / LifRef state for the step kernels (V, t_last_spike, spike bytes, current, delta, conductance scratch). */
+  private _ar: SnnArena | null = null;
 
   constructor(size: number | number[], options: LifRefOptions | undefined, isRef: boolean) {
     const fn = `bp.dyn.${new.target.name}`;
     const o = checkKeys(fn, options, isRef ? REF_KEYS : LIF_KEYS);
     super({ name: o.name, mode: o.mode });
-    requireNonBatching(fn, this.mode);
+    checkLifMode(fn, this.mode);
     this.varshape = toVarshape(fn, size);
     this.size = this.varshape.slice();
     this.num = this.varshape.reduce((a, b) => a * b, 1);
@@ -85,8 +91,8 @@ abstract class _LifBase extends DynamicalSystem {
     this.keep_size = o.keep_size ?? false;
     if (typeof this.keep_size !== 'boolean') fail(fn, 'keep_size', 'a boolean', this.keep_size);
     this.method = checkMethod(fn, o.method);
-    this.spk_fun = o.spk_fun ?? null;
-    const sd = o.spk_dtype ?? 'bool';
+    this.spk_fun = checkSpkFun(fn, o.spk_fun);
+    const sd = o.spk_dtype ?? (this.mode.is_train_mode() ? 'float32' : 'bool'); // GradNeuDyn.spk_dtype
     if (sd !== 'bool' && sd !== 'float32') fail(fn, 'spk_dtype', "'bool', 'float32' or null", sd);
     this.spk_dtype = sd;
     const sr = o.spk_reset ?? 'soft';
@@ -109,25 +115,96 @@ abstract class _LifBase extends DynamicalSystem {
     this._A = new Float32Array(this.num);
     this._B = new Float32Array(this.num);
     this._S = new Float32Array(this.num);
-    this._init(isRef);
+    this._init(isRef, modeBatch(this.mode));
+    if (!this._ltc && this.mode.is_nonbatch_mode()) this._adopt();
   }
 
-  private _init(isRef: boolean): void {
+  /** Moves V, spike and t_last_spike into an SnnArena (padding V is NaN, which never spikes). */
+  private _adopt(): void {
+    const n = this.num;
+    const ar = new SnnArena(n, { V: 'f32', T: 'f32', I: 'f32', S: 'f32', G: 'f32', SP: 'u8' });
+    ar.f32('V').fill(NaN, n);
+    ar.f32('T').fill(-1e7);
+    adoptStorage(this.V, ar.f32('V').subarray(0, n));
+    if (this.spk_dtype === 'bool') adoptStorage(this.spike, ar.u8('SP').subarray(0, n));
+    if (this.t_last_spike) adoptStorage(this.t_last_spike, ar.f32('T').subarray(0, n));
+    this._ar = ar;
+  }
+
+  /** Re-adopts state whose storage was replaced from outside (e.g. `V.data = …`). */
+  private _sync(ar: SnnArena): void {
+    const n = this.num;
+    if (this.V.buffer.byteOffset !== ar.f32('V').byteOffset || this.V.buffer.buffer !== ar.f32('V').buffer || this.V.offset !== 0) adoptStorage(this.V, ar.f32('V').subarray(0, n));
+    if (this.spk_dtype === 'bool' && (this.spike.buffer.buffer !== ar.u8('SP').buffer || this.spike.buffer.byteOffset !== ar.u8('SP').byteOffset || this.spike.offset !== 0)) adoptStorage(this.spike, ar.u8('SP').subarray(0, n));
+    const T = this.t_last_spike;
+    if (T && (T.buffer.buffer !== ar.f32('T').buffer || T.buffer.byteOffset !== ar.f32('T').byteOffset || T.offset !== 0)) adoptStorage(T, ar.f32('T').subarray(0, n));
+  }
+
+  /**
+   * Lif / LifRef step on the arena: I = x + Σ current inputs(V_old) in registration order (COBA g·(E − V), CUBA g,
+   * other functions evaluated at V_old), then the LIF kernel (src/core/kernels/snn.ts), all float32.
+   */
+  private _updateArena(fn: string, ar: SnnArena, x: Tensor | number | null | undefined, t: number, dt: number): Variable {
+    const n = this.num;
+    this._sync(ar);
+    const V = ar.f32('V'), I = ar.f32('I'), G = ar.f32('G'), T = ar.f32('T'), SP = ar.u8('SP');
+    const In = I.subarray(0, n), Sn = this._S;
+    _fillInput(fn, 'x', x, In, this.varshape);
+    if (this.current_inputs.size) {
+      let Vt: Tensor | null = null;
+      for (const f of this.current_inputs.values()) {
+        if (isCondCurrent(f)) {
+          const g = f._cond_g(n), E = f._cond_E;
+          if (typeof g === 'number') G.fill(g, 0, n); else G.set(g);
+          if (E === null) ar.add(I, G); else ar.condAcc(I, G, V, E);
+        } else {
+          Vt ??= _f32(V.subarray(0, n), this.varshape);
+          const r = typeof f === 'function' ? f(Vt) : (f as Exclude<InputFun, Function>).call(Vt);
+          _addInput(fn, 'a current input', r, In, this.varshape, Sn);
+        }
+      }
+    }
+    let S: Float32Array | null = null;
+    if (this.delta_inputs.size) {
+      const d = this.sum_delta_inputs();
+      if (d !== 0) { S = ar.f32('S'); _fillInput(fn, 'the delta inputs', d, S.subarray(0, n), this.varshape); }
+    }
+    const dt32 = Math.fround(dt), tau = Math.fround(this.tau);
+    // frozen-current coefficient dt·exprel(−dt/tau), the float32 way (J = −1/tau by autodiff)
+    const c0 = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * Math.fround(-1 / tau))));
+    const t32 = Math.fround(t);
+    const tauRef = this._ref ? Math.fround(this.tau_ref) : -Infinity;
+    ar.lif(V, I, S, T, SP, t32, c0, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
+    if (this.refractory) {
+      const rf = u8(this.refractory);
+      for (let k = 0; k < n; k++) rf[k] = SP[k] !== 0 || Math.fround(t32 - T[k]) <= tauRef ? 1 : 0;
+    }
+    if (this.spk_dtype !== 'bool') { const sp = f32(this.spike); for (let k = 0; k < n; k++) sp[k] = SP[k]; }
+    return this.spike;
+  }
+
+  private _init(isRef: boolean, batch: number | null): void {
     const fn = `bp.dyn.${this.constructor.name}`;
-    this.V = initVariable(fn, 'V_initializer', this.V_initializer, this.varshape);
-    this.spike = new Variable(Tensor.fromBuffer(this.spk_dtype === 'bool' ? new Uint8Array(this.num) : new Float32Array(this.num), this.varshape, this.spk_dtype));
+    const shape = stateShape(this.varshape, batch), m = shape.reduce((a, b) => a * b, 1);
+    this.V = initStateV(fn, this.V_initializer, this.varshape, batch);
+    this.spike = new Variable(Tensor.fromBuffer(this.spk_dtype === 'bool' ? new Uint8Array(m) : new Float32Array(m), shape, this.spk_dtype));
     if (isRef) {
-      this.t_last_spike = new Variable(Tensor.fromBuffer(new Float32Array(this.num).fill(-1e7), this.varshape, 'float32'));
-      if (this.ref_var) this.refractory = new Variable(Tensor.fromBuffer(new Uint8Array(this.num), this.varshape, 'bool'));
+      this.t_last_spike = new Variable(Tensor.fromBuffer(new Float32Array(m).fill(-1e7), shape, 'float32'));
+      if (this.ref_var) this.refractory = new Variable(Tensor.fromBuffer(new Uint8Array(m), shape, 'bool'));
     }
   }
 
-  /** Re-initializes V (V_initializer), spike (false) and, for LifRef*, t_last_spike (−1e7) and refractory. */
+  /**
+   * Re-initializes V (V_initializer), spike (false) and, for LifRef*, t_last_spike (−1e7) and refractory; with
+   * `batch_size` the state gets a leading batch axis of that size, without it none (BrainPy's variable_). Cuts the
+   * autograd history of TrainingMode state.
+   */
   override reset_state(batch_size?: number | null): void {
-    super.reset_state(batch_size);
-    const fresh = (v: Variable, w: Variable): void => { v.value = w; };
+    const batch = checkBatchSize(`${this.constructor.name}.reset_state`, batch_size);
+    super.reset_state();
+    const fresh = assignState;
     const old = { V: this.V, spike: this.spike, t: this.t_last_spike, r: this.refractory };
-    this._init(this.t_last_spike !== undefined);
+    this._init(this.t_last_spike !== undefined, batch);
     // keep the same Variable objects (delays and projections hold references to them)
     fresh(old.V, this.V); this.V = old.V;
     fresh(old.spike, this.spike); this.spike = old.spike;
@@ -138,13 +215,19 @@ abstract class _LifBase extends DynamicalSystem {
   /** The spike Variable (what a delay of this neuron group records). */
   override return_info(): Tensor { return this.spike; }
 
-  /** One step; `x` is the external current (a number or a Tensor of the group's shape; default 0). */
-  override update(x?: Tensor | number | null): Variable {
+  /**
+   * One step; `x` is the external current (a number or a Tensor of the state's shape; default 0). Returns the spike
+   * Variable, or in TrainingMode the float32 surrogate spike tensor with its autograd history (_lif_training.ts).
+   */
+  override update(x?: Tensor | number | null): Tensor {
+    if (!this.mode.is_nonbatch_mode() || this.V.ndim !== this.varshape.length) return lifTensorUpdate(this, x, this._ltc, this._ref);
     const fn = `${this.constructor.name}.update`;
     const n = this.num;
     const t = share.load<number>('t');
     if (typeof t !== 'number') fail(fn, "bp.share's t", 'a number (run the model with step_run(i, …))', t);
     const dt = share.load<number>('dt', get_dt());
+    if (this._ar !== null) return this._updateArena(fn, this._ar, x, t, dt);
+    // LifLTC / LifRefLTC: the conductances enter the exponential-Euler Jacobian, one exprel per neuron
     const A = this._A, B = this._B, S = this._S;
     _fillInput(fn, 'x', x, A, this.varshape);
     B.fill(0);
@@ -210,28 +293,28 @@ abstract class _LifBase extends DynamicalSystem {
 
 /** bp.dyn.LifLTC: leaky integrate-and-fire, current inputs evaluated inside the integrator. */
 export class LifLTC extends _LifBase {
-  protected readonly _ltc: boolean = true;
-  protected readonly _ref: boolean = false;
+  protected override get _ltc(): boolean { return true; }
+  protected override get _ref(): boolean { return false; }
   constructor(size: number | number[], options?: LifOptions) { super(size, options, false); }
 }
 
 /** bp.dyn.Lif: leaky integrate-and-fire, current inputs evaluated at the old potential. */
 export class Lif extends _LifBase {
-  protected readonly _ltc: boolean = false;
-  protected readonly _ref: boolean = false;
+  protected override get _ltc(): boolean { return false; }
+  protected override get _ref(): boolean { return false; }
   constructor(size: number | number[], options?: LifOptions) { super(size, options, false); }
 }
 
 /** bp.dyn.LifRefLTC: LifLTC with an absolute refractory period tau_ref. */
 export class LifRefLTC extends _LifBase {
-  protected readonly _ltc: boolean = true;
-  protected readonly _ref: boolean = true;
+  protected override get _ltc(): boolean { return true; }
+  protected override get _ref(): boolean { return true; }
   constructor(size: number | number[], options?: LifRefOptions) { super(size, options, true); }
 }
 
 /** bp.dyn.LifRef: Lif with an absolute refractory period tau_ref. */
 export class LifRef extends _LifBase {
-  protected readonly _ltc: boolean = false;
-  protected readonly _ref: boolean = true;
+  protected override get _ltc(): boolean { return false; }
+  protected override get _ref(): boolean { return true; }
   constructor(size: number | number[], options?: LifRefOptions) { super(size, options, true); }
 }

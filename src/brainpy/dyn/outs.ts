@@ -9,9 +9,9 @@
  * - `COBA(E)`: I = g·(E − V);  `CUBA()`: I = g.
  * - `bind_cond(g)` keeps a reference to g (a Tensor, usually the synapse's g Variable, or a number); calling the
  *   output without a bound conductance raises; `unbind_cond()` forgets it.
- * - Registered as a current input of a neuron (`post.add_inp_fun(key, out)`), an output contributes the affine
- *   current a + b·V (COBA: a = g·E, b = −g; CUBA: a = g, b = 0) in the neuron's typed-array loop, so the *LTC*
- *   neurons integrate the conductance exactly.
+ * - Registered as a current input of a neuron (`post.add_inp_fun(key, out)`): Lif / LifRef add I + g·(E − V) or
+ *   I + g in their step kernels; for the *LTC* neurons an output contributes the affine current a + b·V (COBA: a = g·E,
+ *   b = −g; CUBA: a = g, b = 0), so they integrate the conductance exactly.
  */
 import { Tensor } from '../../torch/index';
 import { describe, fail } from '../../torch/utils/checks';
@@ -47,12 +47,29 @@ export abstract class SynOut extends DynamicalSystem implements LinearCurrent {
     if (typeof g === 'number') return g;
     if (g.numel() === 1) return Number(g.item());
     if (g.numel() !== n) throw new Error(`${fn}: the bound conductance has ${g.numel()} elements (${describe(g)}) but the neuron group has ${n}`);
-    if (g.dtype === 'float32' && g.is_contiguous()) return (g.buffer as Float32Array).subarray(g.offset, g.offset + n);
+    if (g.dtype === 'float32' && g.is_contiguous()) {
+      const b = g.buffer as Float32Array;
+      return g.offset === 0 && b.length === n ? b : b.subarray(g.offset, g.offset + n);
+    }
     const c = g.contiguous().to('float32');
     return (c.buffer as Float32Array).subarray(c.offset, c.offset + n);
   }
 
   abstract _add_linear_current(A: Float32Array, B: Float32Array, n: number): void;
+
+  /** The bound conductance for the neurons' step kernels (see isCondCurrent). */
+  _cond_g(n: number): Float32Array | number { return this._g(n); }
+
+  /** The reversal potential of a conductance output (COBA's E), or null for a current output (CUBA: I = g). */
+  abstract get _cond_E(): number | null;
+}
+
+/**
+ * Outputs the Lif / LifRef kernels add themselves, in registration order: I + g·(E − V) (COBA) or I + g (CUBA),
+ * with g = `_cond_g(n)` and E = `_cond_E`.
+ */
+export function isCondCurrent(x: unknown): x is SynOut {
+  return x instanceof SynOut;
 }
 
 /** bp.dyn.COBA(E): conductance-based output, I = g·(E − V). */
@@ -66,6 +83,8 @@ export class COBA extends SynOut {
     if (o.sharding !== undefined && o.sharding !== null) fail(fn, 'sharding', 'null (one CPU device)', o.sharding);
     this.E = num(fn, 'E', o.E, 0);
   }
+
+  get _cond_E(): number { return this.E; }
 
   /** g·(E − V) */
   override update(conductance: Tensor | number, potential: Tensor | number): Tensor | number {
@@ -90,6 +109,8 @@ export class CUBA extends SynOut {
     const o = checkKeys('bp.dyn.CUBA', options, ['name', 'mode']);
     super({ name: o.name, mode: o.mode });
   }
+
+  get _cond_E(): null { return null; }
 
   /** g (the potential is ignored). */
   override update(conductance: Tensor | number, _potential?: Tensor | number): Tensor | number {

@@ -1,5 +1,5 @@
 /**
- * brainpy.dyn.synapses (BrainPy 2.x, brainpy/_src/dyn/synapses/abstract_models.py): Expon.
+ * brainpy.dyn.synapses (BrainPy 2.x, brainpy/_src/dyn/synapses/abstract_models.py): Expon, Alpha, DualExpon.
  *
  *     syn = bp.dyn.Expon(4000, tau=5.)               const syn = new bp.dyn.Expon(4000, { tau: 5 });
  *     bp.dyn.Expon.desc(4000, tau=5.)                bp.dyn.Expon.desc(4000, { tau: 5 })   // for *Mg* projections
@@ -7,18 +7,26 @@
  * update(x?): `g = g + dt·exprel(−dt/tau)·(−g/tau)` (exponential Euler, float32, ≈ g·e^(−dt/tau)); then, when x is
  * given, `g += x`. Returns the `g` Variable. `add_current(x)` / `align_post_input_add(x)` add x to g at once (what
  * HalfProjAlignPostMg does before the post neuron's before-update hook decays g).
- * Defaults as BrainPy: tau 8.0, g initialized to 0. NonBatchingMode only. Alpha and DualExpon are not ported yet.
+ * Defaults as BrainPy: tau 8.0, g initialized to 0. NonBatchingMode only.
+ *
+ *     syn = bp.dyn.Alpha(100, tau_decay=5.)          const syn = new bp.dyn.Alpha(100, { tau_decay: 5 });
+ *     syn = bp.dyn.DualExpon(100, tau_rise=1., tau_decay=5.)   new bp.dyn.DualExpon(100, { tau_rise: 1, tau_decay: 5 })
+ *
+ * Alpha and DualExpon (BrainPy 2.8.2, brainpy/dyn/synapses/abstract_models.py at a13eef5a) are align-PRE synapses:
+ * `update(x)` (x required) integrates the JointEq (g, h) and then adds the input to h; they have no add_current, so
+ * the align-post projections reject them, as upstream does. DualExponV2, NMDA, STD and STP are not ported yet.
  */
 import { Tensor } from '../../torch/index';
 import { fail } from '../../torch/utils/checks';
 import { share } from '../context';
-import { DynamicalSystem, _addInput } from '../dynsys';
+import { DynamicalSystem, _addInput, _fillInput } from '../dynsys';
 import { ZeroInit } from '../initialize/regular_inits';
 import { get_dt } from '../math/environment';
 import { exprel_f32 } from '../math/others';
 import { Variable } from '../math/variables';
 import type { Mode } from '../math/modes';
-import { checkInit, checkKeys, checkMethod, f32, initVariable, num, requireNonBatching, toVarshape, type StateInit } from './_common';
+import { SnnArena, sparseHint } from '../../torch/utils/kernels';
+import { adoptStorage, checkInit, checkKeys, checkMethod, f32, initVariable, num, requireNonBatching, toVarshape, type StateInit } from './_common';
 
 const EXPON_KEYS = ['keep_size', 'sharding', 'method', 'name', 'mode', 'tau', 'g_initializer'];
 
@@ -38,6 +46,8 @@ export class Expon extends DynamicalSystem {
   readonly g_initializer: StateInit;
   g: Variable;
   private _S: Float32Array;
+  /** g for the decay kernel (src/core/kernels/snn.ts). */
+  private readonly _ar: SnnArena;
 
   constructor(size: number | number[], options?: ExponOptions) {
     const fn = 'bp.dyn.Expon';
@@ -55,6 +65,8 @@ export class Expon extends DynamicalSystem {
     this.g_initializer = checkInit(fn, 'g_initializer', o.g_initializer, new ZeroInit());
     this.g = initVariable(fn, 'g_initializer', this.g_initializer, this.varshape);
     this._S = new Float32Array(this.num);
+    this._ar = new SnnArena(this.num, { g: 'f32' });
+    adoptStorage(this.g, this._ar.f32('g').subarray(0, this.num));
   }
 
   override reset_state(batch_size?: number | null): void {
@@ -65,20 +77,26 @@ export class Expon extends DynamicalSystem {
   /** g ← exponential-Euler decay of g; then g += x when x is given. Returns the g Variable. */
   override update(x?: Tensor | number | null): Variable {
     const dt = Math.fround(share.load<number>('dt', get_dt()));
-    const tau = this.tau;
-    const c = Math.fround(dt * exprel_f32(Math.fround(dt * Math.fround(-1 / Math.fround(tau)))));
-    const g = f32(this.g);
-    for (let k = 0; k < g.length; k++) {
-      const v = g[k];
-      g[k] = Math.fround(v + c * Math.fround(-v / tau));
-    }
+    const tau = Math.fround(this.tau);
+    const c = Math.fround(dt * exprel_f32(Math.fround(dt * Math.fround(-1 / tau))));
+    const ar = this._ar, g4 = ar.f32('g');
+    if (this.g.buffer.buffer !== g4.buffer || this.g.buffer.byteOffset !== g4.byteOffset || this.g.offset !== 0) adoptStorage(this.g, g4.subarray(0, this.num));
+    ar.expDecay(g4, c, tau); // g + c·((−g)/tau) per element, float32
     if (x !== undefined && x !== null) this.add_current(x);
     return this.g;
   }
 
   /** g += x (x a number or a Tensor of the synapse's shape). */
   add_current(x: Tensor | number): void {
-    _addInput('Expon.add_current', 'x', x, f32(this.g), this.varshape, this._S);
+    const g = f32(this.g);
+    // an event-driven product's output (bm.jitconn / bm.event): add only where it can be nonzero (+0 elsewhere)
+    const hint = x instanceof Tensor && x.dtype === 'float32' && x.numel() === g.length && x.is_contiguous() ? sparseHint(x) : null;
+    if (hint !== null) {
+      const b = (x as Tensor).buffer as Float32Array, o = (x as Tensor).offset, idx = hint.idx;
+      for (let t = 0; t < hint.count; t++) { const j = idx[t]; g[j] = g[j] + b[o + j]; }
+      return;
+    }
+    _addInput('Expon.add_current', 'x', x, g, this.varshape, this._S);
   }
 
   /** The align-post projections' entry point: the same as add_current. */
@@ -86,4 +104,197 @@ export class Expon extends DynamicalSystem {
 
   /** The g Variable. */
   override return_info(): Tensor { return this.g; }
+}
+
+// ---------------------------------------------------------------- Alpha, DualExpon (BrainPy 2.8.2, a13eef5a)
+
+const math = Math;
+const fround = math.fround;
+
+const ALPHA_KEYS = ['keep_size', 'sharding', 'method', 'name', 'mode', 'tau_decay'];
+const DUAL_EXPON_KEYS = ['keep_size', 'sharding', 'method', 'name', 'mode', 'tau_decay', 'tau_rise', 'A'];
+
+export interface AlphaOptions {
+  keep_size?: boolean; sharding?: null; method?: 'exp_auto'; name?: string | null; mode?: Mode | null;
+  tau_decay?: number;
+}
+
+export interface DualExponOptions {
+  keep_size?: boolean; sharding?: null; method?: 'exp_auto'; name?: string | null; mode?: Mode | null;
+  tau_decay?: number; tau_rise?: number; A?: number | null;
+}
+
+/** The size / keep_size / sharding / method / mode checks shared by Alpha and DualExpon (as Expon does them). */
+function synBase(self: DynamicalSystem, fn: string, size: number | number[], o: Record<string, any>): { varshape: number[]; num: number; keep_size: boolean; method: string } {
+  requireNonBatching(fn, self.mode);
+  const varshape = toVarshape(fn, size);
+  if (o.sharding !== undefined && o.sharding !== null) fail(fn, 'sharding', 'null (one CPU device)', o.sharding);
+  const keep_size = o.keep_size ?? false;
+  if (typeof keep_size !== 'boolean') fail(fn, 'keep_size', 'a boolean', keep_size);
+  return { varshape, num: varshape.reduce((a, b) => a * b, 1), keep_size, method: checkMethod(fn, o.method) };
+}
+
+/** The x of `update(x)`: upstream's Alpha/DualExpon.update(x) has no default, so a missing x raises there too. */
+function requireX(fn: string, x: unknown): void {
+  if (x === undefined || x === null) {
+    throw new Error(`${fn}: x must be a number or a Tensor (the pre-synaptic input; BrainPy's update(x) has no default), got ${x === null ? 'null' : 'undefined'}`);
+  }
+}
+
+/** One exponential-Euler step of x' = f (J = ∂f/∂x) in float32, as BrainPy's exp_auto: x + (dt·exprel(dt·J))·f. */
+const expEulerCoef = (dt: number, J: number): number => fround(dt * exprel_f32(fround(dt * J)));
+
+/**
+ * bp.dyn.Alpha(size, { tau_decay = 10 }): alpha-function conductance, an align-PRE synapse.
+ *
+ *   dh/dt = −h/τ ;  dg/dt = −g/τ + h/τ   (τ = tau_decay; one JointEq integrated with exp_auto)
+ *   update(x): g, h ← exp-Euler step (both from the OLD g, h); then h ← h + x. Returns g.
+ *
+ * BrainPy's ExponentialEuler integrates a JointEq equation by equation, each from the input values
+ * (`params_in`, built before any equation runs), so dg sees the OLD h: the input of step n first reaches g at step
+ * n + 1. Each variable uses its own Jacobian diagonal: J_g = J_h = −1/τ.
+ * A unit impulse gives g(t) ≈ (t/τ)·e^(−t/τ) (peak 1/e at t = τ). Alpha is not an AlignPost synapse in BrainPy 2.8.2
+ * (no add_current / align_post_input_add), so the align-post projections (HalfProjAlignPostMg, …) reject it, as
+ * upstream's `check.is_instance(syn, ParamDescriber[JointType[DynamicalSystem, AlignPost]])` does.
+ * Defaults as BrainPy 2.8.2: tau_decay 10.0, g = h = 0. NonBatchingMode only.
+ */
+export class Alpha extends DynamicalSystem {
+  readonly size: number[];
+  readonly varshape: number[];
+  readonly num: number;
+  readonly keep_size: boolean;
+  readonly method: string;
+  tau_decay: number;
+  h: Variable;
+  g: Variable;
+  private _S: Float32Array;
+
+  constructor(size: number | number[], options?: AlphaOptions) {
+    const fn = 'bp.dyn.Alpha';
+    const o = checkKeys(fn, options, ALPHA_KEYS);
+    super({ name: o.name, mode: o.mode });
+    const b = synBase(this, fn, size, o);
+    this.varshape = b.varshape;
+    this.size = b.varshape.slice();
+    this.num = b.num;
+    this.keep_size = b.keep_size;
+    this.method = b.method;
+    this.tau_decay = num(fn, 'tau_decay', o.tau_decay, 10.0, { positive: true });
+    // upstream's reset_state creates h before g
+    this.h = initVariable(fn, 'h', 0, this.varshape);
+    this.g = initVariable(fn, 'g', 0, this.varshape);
+    this._S = new Float32Array(this.num);
+  }
+
+  override reset_state(batch_size?: number | null): void {
+    super.reset_state(batch_size);
+    f32(this.h).fill(0);
+    f32(this.g).fill(0);
+  }
+
+  /** g, h ← one exp-Euler step (dg uses the old h); h += x. Returns the g Variable. */
+  override update(x: Tensor | number): Variable {
+    const fn = 'bp.dyn.Alpha.update';
+    requireX(fn, x);
+    const dt = fround(share.load<number>('dt', get_dt()));
+    const tau = fround(this.tau_decay);
+    const c = expEulerCoef(dt, fround(-1 / tau));
+    const g = f32(this.g), h = f32(this.h);
+    for (let k = 0; k < g.length; k++) {
+      const g0 = g[k], h0 = h[k];
+      g[k] = fround(g0 + fround(c * fround(fround(-g0 / tau) + fround(h0 / tau))));
+      h[k] = fround(h0 + fround(c * fround(-h0 / tau)));
+    }
+    _addInput(fn, 'x', x, h, this.varshape, this._S);
+    return this.g;
+  }
+
+  /** The g Variable. */
+  override return_info(): Tensor { return this.g; }
+}
+
+/**
+ * bp.dyn.DualExpon(size, { tau_decay = 10, tau_rise = 1, A = null }): dual-exponential conductance, an align-PRE
+ * synapse (BrainPy 2.8.2's note: "can only be used in AlignPre projections"; DualExponV2 is the align-post one).
+ *
+ *   dh/dt = −h/τ_r ;  dg/dt = −g/τ_d + h   (one JointEq, exp_auto: dg sees the OLD h, J_g = −1/τ_d, J_h = −1/τ_r)
+ *   update(x): g, h ← exp-Euler step; then h ← h + a·x. Returns g.
+ *
+ * a (BrainPy 2.8.2's `_dual_exp_a`): with A null, a = (τ_r/τ_d)^(τ_r/(τ_r − τ_d)) / τ_r, so a unit impulse peaks at
+ * g = 1 at t* = τ_r·τ_d/(τ_d − τ_r)·ln(τ_d/τ_r); with τ_r = τ_d, the limit a = e/τ (the normalized alpha function);
+ * with A given, a = (τ_d − τ_r)/(τ_r·τ_d)·A. `a` is stored in float32 (≈ 1 ulp from upstream's XLA pow).
+ * Defaults as BrainPy 2.8.2: tau_decay 10.0, tau_rise 1.0, A null, g = h = 0. NonBatchingMode only. Rejected by the
+ * align-post projections, as upstream (not an AlignPost synapse).
+ */
+export class DualExpon extends DynamicalSystem {
+  readonly size: number[];
+  readonly varshape: number[];
+  readonly num: number;
+  readonly keep_size: boolean;
+  readonly method: string;
+  tau_rise: number;
+  tau_decay: number;
+  readonly a: number;
+  h: Variable;
+  g: Variable;
+  private _S: Float32Array;
+
+  constructor(size: number | number[], options?: DualExponOptions) {
+    const fn = 'bp.dyn.DualExpon';
+    const o = checkKeys(fn, options, DUAL_EXPON_KEYS);
+    super({ name: o.name, mode: o.mode });
+    const b = synBase(this, fn, size, o);
+    this.varshape = b.varshape;
+    this.size = b.varshape.slice();
+    this.num = b.num;
+    this.keep_size = b.keep_size;
+    this.method = b.method;
+    this.tau_rise = num(fn, 'tau_rise', o.tau_rise, 1.0, { positive: true });
+    this.tau_decay = num(fn, 'tau_decay', o.tau_decay, 10.0, { positive: true });
+    const A = o.A === null ? undefined : o.A;
+    if (A !== undefined && (typeof A !== 'number' || !Number.isFinite(A))) fail(fn, 'A', 'a finite number or null', A);
+    this.a = dualExpA(this.tau_rise, this.tau_decay, A as number | undefined);
+    // upstream's reset_state creates h before g
+    this.h = initVariable(fn, 'h', 0, this.varshape);
+    this.g = initVariable(fn, 'g', 0, this.varshape);
+    this._S = new Float32Array(this.num);
+  }
+
+  override reset_state(batch_size?: number | null): void {
+    super.reset_state(batch_size);
+    f32(this.h).fill(0);
+    f32(this.g).fill(0);
+  }
+
+  /** g, h ← one exp-Euler step (dg uses the old h); h += a·x. Returns the g Variable. */
+  override update(x: Tensor | number): Variable {
+    const fn = 'bp.dyn.DualExpon.update';
+    requireX(fn, x);
+    const dt = fround(share.load<number>('dt', get_dt()));
+    const td = fround(this.tau_decay), tr = fround(this.tau_rise);
+    const cg = expEulerCoef(dt, fround(-1 / td));
+    const ch = expEulerCoef(dt, fround(-1 / tr));
+    const g = f32(this.g), h = f32(this.h);
+    for (let k = 0; k < g.length; k++) {
+      const g0 = g[k], h0 = h[k];
+      g[k] = fround(g0 + fround(cg * fround(fround(-g0 / td) + h0)));
+      h[k] = fround(h0 + fround(ch * fround(-h0 / tr)));
+    }
+    const S = this._S, a = this.a;
+    _fillInput(fn, 'x', x, S, this.varshape);
+    for (let k = 0; k < h.length; k++) h[k] = fround(h[k] + fround(a * S[k]));
+    return this.g;
+  }
+
+  /** The g Variable. */
+  override return_info(): Tensor { return this.g; }
+}
+
+/** BrainPy 2.8.2's `_dual_exp_a` (float32 result). */
+function dualExpA(tr: number, td: number, A: number | undefined): number {
+  if (A !== undefined) return fround(((td - tr) / tr / td) * A);
+  if (tr === td) return fround(fround(math.E) / fround(tr)); // the L'Hôpital limit e/τ that 2.8.2 special-cases
+  const ratio = fround(tr / td);
+  const exponent = fround(tr / fround(tr - td));
+  return fround(fround(math.pow(ratio, exponent)) / fround(tr));
 }

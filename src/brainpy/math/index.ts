@@ -22,5 +22,6 @@ export * as modes from './modes';
 export * as sparse from './sparse';
 export * as event from './event';
 export * as jitconn from './jitconn';
+export * as surrogate from './surrogate';
 export { for_loop, type ForLoopOptions } from './object_transform';
 export { exprel } from './others';

@@ -37,6 +37,7 @@
 import * as torch from '../../torch/index';
 import { isPlainObject } from '../../torch/nn/modules/module';
 import { checkOptions, fail } from '../../torch/utils/checks';
+import { TouchList, setSparseHint } from '../../torch/utils/kernels';
 import { geometry, jitDense, jitMatmul, type EventInput, type FloatArray, type JitOp } from './jitconn_kernels';
 import { connLength, JITCONN_RNGS, type JitconnRng, type WeightKind } from './jitconn_walk';
 
@@ -163,7 +164,7 @@ const valueOf = (p: Param | null): number => (p === null ? 0 : typeof p === 'num
 const isF64 = (p: Param | null): boolean => p instanceof torch.Tensor && p.dtype === 'float64';
 
 function contiguousData(t: Tensor): TypedArray {
-  if (t.is_contiguous() && t.offset === 0 && t.buffer.length === t.numel()) return t.buffer;
+  if (t.is_contiguous()) return t.offset === 0 && t.buffer.length === t.numel() ? t.buffer : t.buffer.subarray(t.offset, t.offset + t.numel());
   return t.toTypedArray();
 }
 
@@ -205,6 +206,8 @@ function outTensor(call: Call, out: FloatArray, lenOut: number): Tensor {
 
 function eventInput(op: JitOp, raw: TypedArray, isBool: boolean, K: number): EventInput {
   const n = raw.length;
+  // a bool vector's bytes already are the flags of the scatter kernel, which only tests them for nonzero
+  if (isBool && K === 1 && raw instanceof Uint8Array && !geometry(op).gather) return { active: raw, values: null };
   const active = new Uint8Array(n);
   if (isBool || op.rng === 'mt19937-b') for (let i = 0; i < n; i++) active[i] = raw[i] !== 0 ? 1 : 0; // NaN counts (numba's != 0)
   else for (let i = 0; i < n; i++) active[i] = raw[i] > 0 ? 1 : 0;
@@ -213,8 +216,8 @@ function eventInput(op: JitOp, raw: TypedArray, isBool: boolean, K: number): Eve
 }
 
 /** Runs op on raw input data in the call's layout; returns the output data in canonical layout (lenOut, K). */
-function runCanonical(op: JitOp, x: TypedArray, isBool: boolean, K: number): FloatArray {
-  if (op.event) return jitMatmul(op, null, K, eventInput(op, x, isBool, K));
+function runCanonical(op: JitOp, x: TypedArray, isBool: boolean, K: number, touched: TouchList | null = null): FloatArray {
+  if (op.event) return jitMatmul(op, null, K, eventInput(op, x, isBool, K), touched);
   return jitMatmul(op, toFloat(x, op.dtype), K, null);
 }
 
@@ -229,15 +232,27 @@ function scalarGrad(p: Param | null, v: number): Tensor | null {
   return torch.full(p.shape.slice(), v, { dtype: p.dtype });
 }
 
+// the outputs written by the last event scatter (one list for all calls: a hint goes stale when it is refilled)
+const _touched = new TouchList();
+
+/** The product itself; `x` is the vector's data in canonical layout. */
+function matmulForward(call: Call, x: TypedArray, isBool: boolean): Tensor {
+  const g = geometry(call.op);
+  // an event vector's scatter output is nonzero only where its active inputs scattered: consumers may add just those
+  const hint = call.op.event && call.K === 1 && call.inShape.length === 1 && !g.gather;
+  const out = outTensor(call, runCanonical(call.op, x, isBool, call.K, hint ? _touched : null), g.lenOut);
+  if (hint) setSparseHint(out, _touched);
+  return out;
+}
+
 class JitconnMatmul extends torch.autograd.Function {
   static override forward(ctx: torch.autograd.FunctionCtx, vector: Tensor, a: Param, b: Param | null, call: Call): Tensor {
-    const g = geometry(call.op);
-    const x = canonical(call, contiguousData(vector), g.lenIn);
+    const x = canonical(call, contiguousData(vector), geometry(call.op).lenIn);
     ctx.call = call;
     ctx.x = x; // canonical input data, kept for the weight gradients
     ctx.isBool = vector.dtype === 'bool';
     ctx.save_for_backward(vector); // so that an in-place change of the vector before backward raises
-    return outTensor(call, runCanonical(call.op, x, ctx.isBool, call.K), g.lenOut);
+    return matmulForward(call, x, ctx.isBool);
   }
 
   static override backward(ctx: torch.autograd.FunctionCtx, gOut: Tensor): (Tensor | null)[] {
@@ -298,7 +313,11 @@ function matmulCall(fn: string, kind: WeightKind, event: boolean, vector: unknow
       : (p.transpose ? `V @ M needs V of shape [k, ${p.m}]` : `M @ V needs V of shape [${p.n}, k]`);
     throw new Error(`${fn}: ${arg} has shape [${vector.shape.join(', ')}], but shape=[${p.m}, ${p.n}] with transpose=${p.transpose}: ${what}`);
   }
-  return JitconnMatmul.apply(vector, a, b, { fn, op, inShape: vector.shape.slice(), K, batchFirst: vector.ndim === 2 && p.transpose, params: [a, b] } satisfies Call);
+  const call: Call = { fn, op, inShape: vector.shape.slice(), K, batchFirst: vector.ndim === 2 && p.transpose, params: [a, b] };
+  const grad = torch.is_grad_enabled() && (vector.requires_grad || (a instanceof torch.Tensor && a.requires_grad) || (b instanceof torch.Tensor && b.requires_grad));
+  // nothing to differentiate (spike vectors, number weights): skip the autograd Function's bookkeeping
+  if (!grad) return matmulForward(call, canonical(call, contiguousData(vector), g.lenIn), vector.dtype === 'bool');
+  return JitconnMatmul.apply(vector, a, b, call);
 }
 
 // ---- public: matrix-vector products ---------------------------------------------------------------------------------------

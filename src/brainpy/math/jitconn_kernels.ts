@@ -15,6 +15,7 @@
  * or float32 as the kernel declares it, scattered sums round to float32 at every add (the output array is float32).
  * With float64 data everything stays float64.
  */
+import type { TouchList } from '../../torch/utils/kernels';
 import { makeWalker, type JitconnRng, type LineWalker, type WeightKind } from './jitconn_walk';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -75,6 +76,15 @@ let _w = new Float64Array(1);
 function scratchIdx(n: number): Int32Array { if (_idx.length < n) _idx = new Int32Array(n); return _idx; }
 function scratchW(n: number): Float64Array { if (_w.length < n) _w = new Float64Array(n); return _w; }
 
+// first-touch stamps of the scatter event kernel (which outputs it wrote), reused across calls
+let _stamp = new Int32Array(1);
+let _gen = 0;
+function stampsFor(n: number): Int32Array {
+  if (_stamp.length < n) { _stamp = new Int32Array(n); _gen = 0; }
+  if (++_gen === 0x7fffffff) { _stamp.fill(0); _gen = 1; }
+  return _stamp;
+}
+
 /** What the event kernels see of an input: active flags, and (era B's homo gather quirk) the values themselves. */
 export interface EventInput {
   active: Uint8Array;
@@ -86,7 +96,7 @@ export interface EventInput {
  * y = M x or Mᵀ x (op.transpose) for x in the canonical layout (lenIn, K); returns (lenOut, K).
  * For event ops pass `ev` (x is then ignored).
  */
-export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventInput | null): FloatArray {
+export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventInput | null, touched: TouchList | null = null): FloatArray {
   const g = geometry(op);
   const out = alloc(op.dtype, g.lenOut * K);
   if (g.lenOut === 0 || K === 0) return out;
@@ -96,7 +106,7 @@ export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventI
   const w = scratchW(op.kind === 'homo' ? 1 : Math.max(1, g.lineLen));
   if (op.event) {
     if (!ev) throw new Error('jitMatmul: an event op needs its event input');
-    if (K === 1) eventVec(op, g, walker, idx, w, ev, out);
+    if (K === 1) eventVec(op, g, walker, idx, w, ev, out, touched);
     else eventMat(op, g, walker, idx, w, ev, K, out);
   } else {
     if (!x) throw new Error('jitMatmul: a float op needs its input');
@@ -171,7 +181,11 @@ function floatVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
 
 // ---- event matrix-vector ----------------------------------------------------------------------------------------------------
 
-function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w: Float64Array, ev: EventInput, out: FloatArray): void {
+/**
+ * Event matrix-vector product. Given a TouchList, the scatter form also lists there the outputs it wrote (distinct, in
+ * first-touch order); the gather form writes every output and leaves the list untouched.
+ */
+function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w: Float64Array, ev: EventInput, out: FloatArray, tl: TouchList | null): void {
   const act = ev.active;
   const f32 = op.dtype === 'float32';
   const fr = Math.fround;
@@ -204,26 +218,34 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
     return;
   }
   const seq = walker.sequential;
-  if (op.kind === 'homo') {
-    const weight = op.a;
-    for (let i = 0; i < g.nLines; i++) {
+  const stamp = tl !== null ? stampsFor(g.lenOut) : null, gen = _gen;
+  const touched = tl !== null ? tl.begin(g.lenOut) : null;
+  let nt = 0;
+  const homo = op.kind === 'homo', weight = op.a;
+  const n = g.nLines;
+  // most inputs are silent: when the flags are 4-byte aligned, whole zero words are skipped
+  const nw = !seq && act.byteOffset % 4 === 0 ? n >>> 2 : 0;
+  const words = nw > 0 ? new Uint32Array(act.buffer, act.byteOffset, nw) : null;
+  for (let q = 0; q <= nw; q++) {
+    let i0: number, i1: number;
+    if (q < nw) {
+      if (words![q] === 0) continue;
+      i0 = q << 2; i1 = i0 + 4;
+    } else { i0 = nw << 2; i1 = n; }
+    for (let i = i0; i < i1; i++) {
       if (!act[i]) {
         if (seq) walker.fill(i, idx, w); // era B: the shared stream must advance past this line
         continue;
       }
       const cnt = walker.fill(i, idx, w);
-      for (let t = 0; t < cnt; t++) out[idx[t]] += weight;
-    }
-  } else {
-    for (let i = 0; i < g.nLines; i++) {
-      if (!act[i]) {
-        if (seq) walker.fill(i, idx, w);
-        continue;
+      for (let t = 0; t < cnt; t++) {
+        const j = idx[t];
+        if (stamp !== null && stamp[j] !== gen) { stamp[j] = gen; touched![nt++] = j; }
+        out[j] += homo ? weight : w[t];
       }
-      const cnt = walker.fill(i, idx, w);
-      for (let t = 0; t < cnt; t++) out[idx[t]] += w[t];
     }
   }
+  if (tl !== null) tl.count = nt;
 }
 
 // ---- batched (matrix-matrix) ------------------------------------------------------------------------------------------------

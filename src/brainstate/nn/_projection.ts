@@ -34,6 +34,7 @@ import { State } from '../_state';
 import { Delay } from './_delay';
 import { Dynamics } from './_dynamics';
 import { SynOut } from './_synouts';
+import { _is_align_post } from './_synapse';
 import { ParamDescriber } from './_describe';
 
 export { ParamDescriber, describe } from './_describe';
@@ -149,6 +150,10 @@ export class AlignPostProj {
     this.post = o.post;
     this.name = o.name ?? `AlignPostProj${projCount++}`;
     const synD = o.syn instanceof ParamDescriber, outD = o.out instanceof ParamDescriber;
+    if (synD && !_is_align_post((o.syn as ParamDescriber).cls)) {
+      // upstream: `is_instance(syn, ParamDescriber[AlignPost])` fails → TypeError (e.g. Alpha.desc; an Alpha instance is accepted)
+      throw new TypeError(`${fn}: syn must be a describer of an AlignPost synapse (Expon.desc, DualExpon.desc) or a synapse instance, got ${(o.syn as ParamDescriber).cls.name}.desc(...)`);
+    }
     if (synD !== outD) throw new Error(`${fn}: syn and out must both be descriptors (Expon.desc(...), COBA.desc(...)) or both instances`);
     this.merging = synD;
     if (synD) {

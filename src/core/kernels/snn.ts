@@ -1,0 +1,177 @@
+/**
+ * Spiking-network step kernels over float32 state — LIF integration with an absolute refractory period,
+ * conductance currents, exponential synapse decay — in two implementations with bit-identical results:
+ * WebAssembly SIMD (snn.wat → snn_wasm.ts, used when the runtime validates it) and plain JS (the fallback, and the
+ * reference a test compares the SIMD path against). Every operation is one float32 operation (Math.fround in JS).
+ *
+ * State lives in an SnnArena: one private WebAssembly.Memory per owner (a neuron group, a synapse), sized once and
+ * never grown, so the typed-array views handed to Tensors and Variables stay valid for the owner's lifetime.
+ * Arrays are padded to a multiple of 4 elements; kernels run over the padded length (padding of V is NaN, which
+ * never spikes).
+ */
+import { SNN_WASM_BASE64 } from './snn_wasm';
+
+const math = Math;
+const fr = Math.fround;
+
+export type SnnBackend = 'wasm' | 'js';
+
+interface WasmExports {
+  lif(n: number, pV: number, pI: number, pS: number, pT: number, pSp: number, hasDelta: number, t: number, c: number,
+    tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number;
+  cond_acc(n: number, pI: number, pG: number, pV: number, E: number): void;
+  add(n: number, pI: number, pG: number): void;
+  exp_decay(n: number, pG: number, c: number, tau: number): void;
+}
+
+let _module: WebAssembly.Module | null | undefined;
+let _forced: SnnBackend | null = null;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The compiled SIMD module, or null where WebAssembly (or its SIMD) is unavailable (old engines, strict CSP). */
+function wasmModule(): WebAssembly.Module | null {
+  if (_module !== undefined) return _module;
+  _module = null;
+  try {
+    if (typeof WebAssembly === 'object') {
+      const bytes = decodeBase64(SNN_WASM_BASE64);
+      if (WebAssembly.validate(bytes)) _module = new WebAssembly.Module(bytes);
+    }
+  } catch { _module = null; }
+  return _module;
+}
+
+/**
+ * Chooses the kernels of arenas created from now on: 'auto' (SIMD when available; the default), 'wasm' (raises when
+ * unavailable) or 'js'. Existing arenas keep theirs.
+ */
+export function set_snn_backend(backend: 'auto' | SnnBackend): void {
+  if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
+    throw new Error(`set_snn_backend: backend must be 'auto', 'wasm' or 'js', got ${JSON.stringify(backend)}`);
+  }
+  if (backend === 'wasm' && !wasmModule()) throw new Error("set_snn_backend: 'wasm' requested but this runtime cannot compile WebAssembly SIMD");
+  _forced = backend === 'auto' ? null : backend;
+}
+
+/** The backend new arenas get. */
+export function snn_backend(): SnnBackend {
+  if (_forced) return _forced;
+  return wasmModule() ? 'wasm' : 'js';
+}
+
+type Layout = Record<string, 'f32' | 'u8'>;
+
+/** Float32/Uint8 arrays of one owner, padded to a multiple of 4 elements, with the kernels that run on them. */
+export class SnnArena {
+  readonly backend: SnnBackend;
+  /** Logical length. */
+  readonly n: number;
+  /** Padded length (a multiple of 4): what the kernels process. */
+  readonly n4: number;
+  private readonly _f32 = new Map<string, Float32Array>();
+  private readonly _u8 = new Map<string, Uint8Array>();
+  private readonly _x: WasmExports | null = null;
+
+  constructor(n: number, layout: Layout) {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`SnnArena: n must be a non-negative integer, got ${n}`);
+    this.n = n;
+    this.n4 = (n + 3) & ~3;
+    this.backend = snn_backend();
+    const names = Object.keys(layout);
+    let bytes = 0;
+    for (const k of names) bytes += layout[k] === 'f32' ? this.n4 * 4 : (this.n4 + 15) & ~15;
+    let buffer: ArrayBuffer;
+    if (this.backend === 'wasm') {
+      const memory = new WebAssembly.Memory({ initial: math.max(1, math.ceil(bytes / 65536)) });
+      this._x = new WebAssembly.Instance(wasmModule()!, { env: { memory } }).exports as unknown as WasmExports;
+      buffer = memory.buffer;
+    } else buffer = new ArrayBuffer(math.max(16, bytes));
+    let off = 0;
+    for (const k of names) {
+      if (layout[k] === 'f32') { this._f32.set(k, new Float32Array(buffer, off, this.n4)); off += this.n4 * 4; } else { this._u8.set(k, new Uint8Array(buffer, off, this.n4)); off += (this.n4 + 15) & ~15; }
+    }
+  }
+
+  /** The padded float32 array `name` (n4 elements). */
+  f32(name: string): Float32Array {
+    const a = this._f32.get(name);
+    if (!a) throw new Error(`SnnArena: no float32 array ${JSON.stringify(name)}`);
+    return a;
+  }
+
+  /** The padded byte array `name` (n4 elements). */
+  u8(name: string): Uint8Array {
+    const a = this._u8.get(name);
+    if (!a) throw new Error(`SnnArena: no byte array ${JSON.stringify(name)}`);
+    return a;
+  }
+
+  /**
+   * One LIF step over the arena's arrays (see snn.wat): V (in/out), I (current), S (delta input, or null), T (time
+   * of the last spike, in/out), SP (spike bytes, out). tau_ref = −Infinity disables the refractory test. Returns the
+   * number of spikes.
+   */
+  lif(V: Float32Array, I: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array, t: number, c: number, tau: number,
+    Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number {
+    const x = this._x;
+    if (x) return x.lif(this.n4, V.byteOffset, I.byteOffset, S ? S.byteOffset : 0, T.byteOffset, SP.byteOffset, S ? 1 : 0, t, c, tau, Vrest, R, Vth, Vreset, tauRef);
+    return lifJs(this.n4, V, I, S, T, SP, t, c, tau, Vrest, R, Vth, Vreset, tauRef);
+  }
+
+  /** I = I + G·(E − V) */
+  condAcc(I: Float32Array, G: Float32Array, V: Float32Array, E: number): void {
+    const x = this._x;
+    if (x) x.cond_acc(this.n4, I.byteOffset, G.byteOffset, V.byteOffset, E);
+    else condAccJs(this.n4, I, G, V, E);
+  }
+
+  /** I = I + G */
+  add(I: Float32Array, G: Float32Array): void {
+    const x = this._x;
+    if (x) x.add(this.n4, I.byteOffset, G.byteOffset);
+    else addJs(this.n4, I, G);
+  }
+
+  /** g = g + c·((−g) / tau): exponential-Euler step of g' = −g/tau with c = dt·exprel(−dt/tau). */
+  expDecay(g: Float32Array, c: number, tau: number): void {
+    const x = this._x;
+    if (x) x.exp_decay(this.n4, g.byteOffset, c, tau);
+    else expDecayJs(this.n4, g, c, tau);
+  }
+}
+
+// ---- JS kernels (the reference of snn.wat: same float32 operations in the same order) -----------------------------
+
+export function lifJs(n: number, V: Float32Array, I: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array,
+  t: number, c: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number {
+  t = fr(t); c = fr(c); tau = fr(tau); Vrest = fr(Vrest); R = fr(R); Vth = fr(Vth); Vreset = fr(Vreset); tauRef = fr(tauRef);
+  let cnt = 0;
+  for (let k = 0; k < n; k++) {
+    const v = V[k];
+    let vn = fr(v + fr(c * fr(fr(fr(Vrest - v) + fr(R * I[k])) / tau)));
+    if (S !== null) vn = fr(vn + S[k]);
+    if (fr(t - T[k]) <= tauRef) vn = v;
+    if (vn >= Vth) { V[k] = Vreset; T[k] = t; SP[k] = 1; cnt++; } else { V[k] = vn; SP[k] = 0; }
+  }
+  return cnt;
+}
+
+export function condAccJs(n: number, I: Float32Array, G: Float32Array, V: Float32Array, E: number): void {
+  E = fr(E);
+  for (let k = 0; k < n; k++) I[k] = I[k] + fr(G[k] * fr(E - V[k])); // the store rounds the sum to float32
+}
+
+export function addJs(n: number, I: Float32Array, G: Float32Array): void {
+  for (let k = 0; k < n; k++) I[k] = I[k] + G[k];
+}
+
+export function expDecayJs(n: number, g: Float32Array, c: number, tau: number): void {
+  c = fr(c); tau = fr(tau);
+  for (let k = 0; k < n; k++) { const v = g[k]; g[k] = v + fr(c * fr(-v / tau)); }
+}

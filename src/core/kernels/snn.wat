@@ -1,0 +1,97 @@
+;; Spiking-network step kernels in WebAssembly SIMD (f32x4), the fast path of src/core/kernels/snn.ts.
+;; Every operation is one float32 IEEE operation, in the order of the JS fallback in snn.ts (bit-identical results).
+;; Arrays are byte offsets into the instance's memory, padded to a multiple of 4 elements (16 bytes); `n` is the
+;; padded length. Compiled to snn_wasm.ts by `npm run build:wasm` (wabt); a test checks the two agree.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; LIF step with an absolute refractory period (BrainPy 2.x bp.dyn.Lif / LifRef, currents frozen at the old V):
+  ;;   vn = v + c·(((V_rest − v) + R·I) / tau)   [+ S when has_delta]
+  ;;   held = (t − t_last) <= tau_ref  →  vn = v
+  ;;   spike = vn >= V_th  →  vn = V_reset, t_last = t;  sp = spike (bytes 0/1). Returns the spike count.
+  (func (export "lif") (param $n i32) (param $pV i32) (param $pI i32) (param $pS i32) (param $pT i32) (param $pSp i32)
+        (param $has_delta i32) (param $t f32) (param $c f32) (param $tau f32) (param $Vrest f32) (param $R f32)
+        (param $Vth f32) (param $Vreset f32) (param $tauRef f32) (result i32)
+    (local $k i32) (local $o i32) (local $cnt v128)
+    (local $v v128) (local $vn v128) (local $tl v128) (local $s v128)
+    (local $vt v128) (local $vc v128) (local $vtau v128) (local $vrest v128) (local $vR v128) (local $vth v128)
+    (local $vreset v128) (local $vtref v128)
+    (local.set $vt (f32x4.splat (local.get $t)))
+    (local.set $vc (f32x4.splat (local.get $c)))
+    (local.set $vtau (f32x4.splat (local.get $tau)))
+    (local.set $vrest (f32x4.splat (local.get $Vrest)))
+    (local.set $vR (f32x4.splat (local.get $R)))
+    (local.set $vth (f32x4.splat (local.get $Vth)))
+    (local.set $vreset (f32x4.splat (local.get $Vreset)))
+    (local.set $vtref (f32x4.splat (local.get $tauRef)))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
+      (local.set $o (i32.shl (local.get $k) (i32.const 2)))
+      (local.set $v (v128.load (i32.add (local.get $pV) (local.get $o))))
+      (local.set $vn
+        (f32x4.add (local.get $v)
+          (f32x4.mul (local.get $vc)
+            (f32x4.div
+              (f32x4.add (f32x4.sub (local.get $vrest) (local.get $v))
+                         (f32x4.mul (local.get $vR) (v128.load (i32.add (local.get $pI) (local.get $o)))))
+              (local.get $vtau)))))
+      (if (local.get $has_delta)
+        (then (local.set $vn (f32x4.add (local.get $vn) (v128.load (i32.add (local.get $pS) (local.get $o)))))))
+      (local.set $tl (v128.load (i32.add (local.get $pT) (local.get $o))))
+      (local.set $vn (v128.bitselect (local.get $v) (local.get $vn)
+        (f32x4.le (f32x4.sub (local.get $vt) (local.get $tl)) (local.get $vtref))))
+      (local.set $s (f32x4.ge (local.get $vn) (local.get $vth)))
+      (v128.store (i32.add (local.get $pV) (local.get $o)) (v128.bitselect (local.get $vreset) (local.get $vn) (local.get $s)))
+      (v128.store (i32.add (local.get $pT) (local.get $o)) (v128.bitselect (local.get $vt) (local.get $tl) (local.get $s)))
+      ;; lanes of s are all-ones or zero: narrow to 4 bytes, keep bit 0 of each
+      (i32.store (i32.add (local.get $pSp) (local.get $k))
+        (i32.and (i32x4.extract_lane 0
+          (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $s) (local.get $s)) (local.get $s)))
+          (i32.const 0x01010101)))
+      (local.set $cnt (i32x4.sub (local.get $cnt) (local.get $s)))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br $L)))
+    (i32.add (i32.add (i32x4.extract_lane 0 (local.get $cnt)) (i32x4.extract_lane 1 (local.get $cnt)))
+             (i32.add (i32x4.extract_lane 2 (local.get $cnt)) (i32x4.extract_lane 3 (local.get $cnt)))))
+
+  ;; Conductance-based current: I = I + g·(E − V)
+  (func (export "cond_acc") (param $n i32) (param $pI i32) (param $pG i32) (param $pV i32) (param $E f32)
+    (local $o i32) (local $end i32) (local $vE v128) (local $pi i32)
+    (local.set $vE (f32x4.splat (local.get $E)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $pi (i32.add (local.get $pI) (local.get $o)))
+      (v128.store (local.get $pi)
+        (f32x4.add (v128.load (local.get $pi))
+          (f32x4.mul (v128.load (i32.add (local.get $pG) (local.get $o)))
+                     (f32x4.sub (local.get $vE) (v128.load (i32.add (local.get $pV) (local.get $o)))))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $L))))
+
+  ;; I = I + G
+  (func (export "add") (param $n i32) (param $pI i32) (param $pG i32)
+    (local $o i32) (local $end i32) (local $pi i32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $pi (i32.add (local.get $pI) (local.get $o)))
+      (v128.store (local.get $pi) (f32x4.add (v128.load (local.get $pi)) (v128.load (i32.add (local.get $pG) (local.get $o)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $L))))
+
+  ;; Exponential-Euler decay of a linear synapse, g' = −g/tau: g = g + c·((−g) / tau)
+  (func (export "exp_decay") (param $n i32) (param $pG i32) (param $c f32) (param $tau f32)
+    (local $p i32) (local $end i32) (local $g v128) (local $vc v128) (local $vtau v128)
+    (local.set $vc (f32x4.splat (local.get $c)))
+    (local.set $vtau (f32x4.splat (local.get $tau)))
+    (local.set $p (local.get $pG))
+    (local.set $end (i32.add (local.get $pG) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $g (v128.load (local.get $p)))
+      (v128.store (local.get $p)
+        (f32x4.add (local.get $g) (f32x4.mul (local.get $vc) (f32x4.div (f32x4.neg (local.get $g)) (local.get $vtau)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $L))))
+)

@@ -1,0 +1,7 @@
+/**
+ * The simulation kernels the upstream-API folders share (brainpy, brainstate), surfaced from core: the spiking-network
+ * step kernels over SnnArena state (WebAssembly SIMD with a bit-identical JS fallback) and the nonzero-position hints
+ * of event-driven products.
+ */
+export { SnnArena, set_snn_backend, snn_backend, type SnnBackend } from '../../core/kernels/snn';
+export { TouchList, setSparseHint, sparseHint } from '../../core/sparse_hint';
