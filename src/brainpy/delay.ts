@@ -1,50 +1,78 @@
 /**
- * brainpy.delay (BrainPy 2.x): `VarDelay` (VariableDelay), a ring buffer of a Variable's past values read through
- * named entries, and `register_delay_by_return` (alias `register_delay_of_target`).
+ * brainpy.delay (BrainPy 2.x): `VarDelay` (VariableDelay), a buffer of a Variable's past values read through named
+ * entries, and `register_delay_by_return` (alias `register_delay_of_target`).
  *
  *     delay = bp.VarDelay(N.spike, entries={'I': None})     const delay = new bp.VarDelay(N.spike, { entries: { I: null } });
  *     spk = delay.at('I'); delay(N(inp))                     const spk = delay.at('I'); delay.call(N.call(inp));
  *
- * Semantics (rotation method, reference notes §6.1):
- * - An entry's delay step is `ceil(delay_time / dt)` (0.1 / 0.1 → 1); `null` / 0 means no delay: `at(entry)`
- *   returns a copy of the target's current value. Registering a longer entry re-allocates the buffer (its contents
- *   restart from `init`, as in BrainPy); registering a name twice raises.
- * - The buffer holds L = the longest step rows of the target's shape, initialized to `init` (0 unless given).
- * - `update(latest?)` (called once per step, after the target's update) writes `latest` (default: the target's
- *   value) into row `(−i) mod L`; `at(entry)` with step d reads row `(d − i − 1) mod L`, `i` being bp.share's
- *   step index. With d = 1 (L = 1) `at` before the write gives the value written on the previous step.
+ * Semantics: those of brainpy/delay.py in BrainPy 2.8.2 (a13eef5a; the line numbers below are that file's), checked
+ * against fixtures/brainpy/delay/var_delay.json (compat/brainpy_delay_reference.py, a numpy transcription):
+ * - `new VarDelay(target, time?, init?, { entries, method, name, mode })` (`entries` is a plain object, so it and the
+ *   parameters after it go by keyword; time and init may too). `time` gives
+ *   `max_length = trunc(time / dt)` rows at once (int(), not ceil: 0.3 ms → 2 rows) and `max_time = time` (128-133).
+ * - `register_entry(entry, delay_time?, delay_step?)`: step `ceil(delay_time / dt)` (0.1 / 0.1 → 1, 0.3 / 0.1 → 3),
+ *   or `delay_step` as given, or null for neither (60-71). A step above `max_length` re-allocates the buffer with
+ *   that many rows, restarting it from `init`, and sets `max_time = delay_time` (339-343). A name twice raises.
+ * - `at(entry)`: step null or 0 → (a copy of) the target's current value; else `retrieve(step)` (372-378).
+ * - method 'rotation' (the default, and in NonBatchingMode/BatchingMode; 113-121), with i = bp.share's `i`:
+ *   `update(latest?)` writes row `(−i) mod L` (442), `retrieve(d)` reads row `(d − i − 1) mod L` (409), L = max_length
+ *   (the buffer has max_length rows, not max_length + 1). Read after the step's write (as BrainPy's delay_test.py
+ *   does) every d in 1..L gives the value of step i − (d − 1). Read before it — a DynSysGroup updates projections
+ *   before neuron groups, whose delay is an after-update hook — d in 2..L gives step i − (d − 1) and d = 1 gives step
+ *   i − L: one step ago for a lone 0.1 ms entry, but L steps ago when a longer entry shares the buffer.
+ * - method 'concat' (the default in TrainingMode): `update` puts the value in row 0 and shifts the others down
+ *   (446-451); `retrieve(d)` reads row d − 1 (413): step i − (d − 1) after the write, i − d before it.
+ * - `retrieve(d)` takes 0 ≤ d ≤ max_length (d > max_length raises, as brainpy.check's default jit_error does);
+ *   retrieve(0) reads row (−i − 1) mod L (rotation) or the last row (concat: Python's index −1).
+ * - `init`: a number, a Tensor broadcast to [L, ...target.shape], or `(shape, dtype) => Tensor`; null: zeros (487-492).
  * - `at` returns a snapshot copy (JAX arrays are immutable; the buffer row is overwritten later).
- * - Only the 'rotation' method is implemented (BrainPy's default outside TrainingMode).
+ * Not ported: `at(entry, ...indices)`, per-neuron (array) delays, DataDelay / DelayAccess / ReturnInfo targets.
  *
- * `register_delay_by_return(target)`: the target (a neuron group: `return_info()` is its spike Variable) gets one
- * VarDelay stored as its after-update hook under the key `'_*_delay_of_'`, fed with the target's update return value;
- * later calls return the same delay. Projections then `register_entry(name, delay_time)` and read `at(name)`.
+ * `register_delay_by_return(target)` (621-637): the target (a neuron group: `return_info()` is its spike Variable) gets
+ * one VarDelay stored as its after-update hook under the key `'_*_delay_of_'`, fed with the target's update return
+ * value; later calls return the same delay. Upstream FullProjAlignPost* register an entry named after the projection
+ * with their `delay` (even None) and read `at(name)` in `update()` (align_post.py 548-549, 565-566).
  */
 import { Tensor } from '../torch/index';
-import { describe, fail } from '../torch/utils/checks';
+import { describe, fail, pyArgs, type PyRest } from '../torch/utils/checks';
 import { share } from './context';
 import { DynamicalSystem } from './dynsys';
-import { checkKeys } from './dyn/_common';
 import { get_dt } from './math/environment';
 import { Variable } from './math/variables';
-import type { Mode } from './math/modes';
+import { BatchingMode, NonBatchingMode, TrainingMode, type Mode } from './math/modes';
 
 export const delay_identifier = '_*_delay_of_';
 
 type Buf = Float32Array | Float64Array | Int32Array | Uint8Array;
 
+/** What fills the buffer before t0: a number, a Tensor broadcast to [L, ...target.shape], or a function of (shape, dtype). */
+export type DelayInit = number | Tensor | ((shape: number[], dtype: string) => Tensor);
+
 export interface VarDelayOptions {
   time?: number | null;
-  init?: number | null;
+  init?: DelayInit | null;
   entries?: Record<string, number | null> | null;
-  method?: 'rotation' | null;
+  method?: 'rotation' | 'concat' | null;
   name?: string | null;
   mode?: Mode | null;
 }
 
-function delayStep(fn: string, entry: string, delay_time: unknown): number | null {
-  if (delay_time === null || delay_time === undefined) return null;
-  if (delay_time instanceof Tensor && delay_time.numel() === 1) delay_time = Number(delay_time.item());
+type U<T> = T | undefined;
+/** (time?, init?, options?): `entries` is a plain object, so it (and what follows it) goes in the options object. */
+type VarDelayRest = PyRest<[time: U<number | null>, init: U<DelayInit | null>], VarDelayOptions>;
+
+/** brainpy.delay._get_delay (60-71): the entry's step from a delay time (ceil(time / dt)) or a step; null for neither. */
+function getDelayStep(fn: string, entry: string, delay_time: unknown, delay_step: unknown): number | null {
+  if (delay_time instanceof Tensor) {
+    if (delay_time.numel() !== 1 || delay_time.ndim !== 0) fail(fn, `the delay time of entry ${JSON.stringify(entry)}`, 'a number or a 0-d Tensor (per-neuron delays are not implemented)', delay_time);
+    delay_time = Number(delay_time.item());
+  }
+  if (delay_time === null || delay_time === undefined) {
+    if (delay_step === null || delay_step === undefined) return null;
+    if (typeof delay_step !== 'number' || !Number.isInteger(delay_step) || delay_step < 0) fail(fn, 'delay_step', 'a non-negative integer', delay_step);
+    return delay_step;
+  }
+  if (delay_step !== null && delay_step !== undefined) throw new Error(`${fn}: "delay_step" should be null if "delay_time" is given`);
   if (typeof delay_time !== 'number' || !Number.isFinite(delay_time) || delay_time < 0) {
     return fail(fn, `the delay time of entry ${JSON.stringify(entry)}`, 'null or a non-negative finite number (per-neuron delays are not implemented)', delay_time);
   }
@@ -54,30 +82,43 @@ function delayStep(fn: string, entry: string, delay_time: unknown): number | nul
 /** bp.VarDelay (BrainPy's VariableDelay). */
 export class VarDelay extends DynamicalSystem {
   readonly target: Tensor;
-  readonly method = 'rotation';
-  /** The longest registered delay step (the buffer's row count). */
+  /** 'rotation' or 'concat' (null picks by mode: concat in TrainingMode, rotation otherwise). */
+  readonly method: 'rotation' | 'concat';
+  /** The buffer's row count: trunc(time / dt) from the constructor, raised by longer entries. */
   max_length = 0;
-  /** The delay time of the longest entry. */
-  max_time = 0;
-  /** The buffer, shape [max_length, ...target.shape], or null when no entry has a positive step. */
+  /** The constructor's time, or the delay_time of the entry that last lengthened the buffer (null if given by step). */
+  max_time: number | null = 0;
+  /** The buffer, shape [max_length, ...target.shape], or null while max_length is 0. */
   data: Tensor | null = null;
-  private readonly _init: number | null;
+  private readonly _init: DelayInit | null;
   private readonly _entries = new Map<string, number | null>();
-  /** An after-update hook is fed update()'s return value. */
 
-  constructor(target: Tensor, options?: VarDelayOptions) {
+  constructor(target: Tensor, ...rest: VarDelayRest) {
     const fn = 'bp.VarDelay';
-    const o = checkKeys(fn, options, ['time', 'init', 'entries', 'method', 'name', 'mode']);
+    const o = pyArgs(fn, ['time', 'init', 'entries', 'method', 'name', 'mode'], rest) as VarDelayOptions;
     super({ name: o.name, mode: o.mode });
     if (!(target instanceof Variable)) fail(fn, 'target', 'a bm.Variable', target);
-    if (o.method !== undefined && o.method !== null && o.method !== 'rotation') fail(fn, 'method', "'rotation' or null (the 'concat' method is not implemented)", o.method);
-    if (o.init !== undefined && o.init !== null && (typeof o.init !== 'number' || Number.isNaN(o.init))) fail(fn, 'init', 'a number or null', o.init);
+    let method = o.method ?? null;
+    if (method === null) {
+      // Delay.__init__ 113-119: exact classes, so TrainingMode (a BatchingMode subclass) takes concat
+      if (this.mode.is_one_of(NonBatchingMode, BatchingMode)) method = 'rotation';
+      else if (this.mode.is_a(TrainingMode)) method = 'concat';
+      else method = 'rotation';
+    }
+    if (method !== 'rotation' && method !== 'concat') fail(fn, 'method', "'rotation', 'concat' or null", method);
+    this.method = method;
+    const init = o.init ?? null;
+    if (init !== null && !(typeof init === 'number' && !Number.isNaN(init)) && !(init instanceof Tensor) && typeof init !== 'function') {
+      fail(fn, 'init', 'a number, a Tensor, a function (shape, dtype) => Tensor, or null', init);
+    }
     this.target = target;
-    this._init = o.init ?? null;
+    this._init = init;
     if (o.time !== undefined && o.time !== null) {
       if (typeof o.time !== 'number' || !Number.isFinite(o.time) || o.time < 0) fail(fn, 'time', 'a non-negative number or null', o.time);
-      const L = Math.trunc(o.time / get_dt());
-      if (L > 0) { this._alloc(L); this.max_length = L; this.max_time = o.time; }
+      // 128: int(time / dt) truncates where entries take ceil (upstream: time=0.3 at dt=0.1 gives 2 rows)
+      this.max_length = Math.trunc(o.time / get_dt());
+      this.max_time = o.time;
+      if (this.max_length > 0) this._alloc(this.max_length);
     }
     if (o.entries !== undefined && o.entries !== null) {
       if (typeof o.entries !== 'object' || Array.isArray(o.entries)) fail(fn, 'entries', 'an object of entry name → delay time', o.entries);
@@ -85,24 +126,48 @@ export class VarDelay extends DynamicalSystem {
     }
   }
 
+  /** _init_data (463-492): a fresh [L, ...target.shape] buffer of zeros, then `init` written over all of it. */
   private _alloc(L: number): void {
+    const fn = 'bp.VarDelay';
     const n = this.target.numel();
+    const shape = [L, ...this.target.shape];
+    const dtype = this.target.dtype;
     const Ctor = (this.target.buffer as Buf).constructor as new (n: number) => Buf;
     const buf = new Ctor(L * n);
-    if (this._init !== null) buf.fill(this._init);
-    this.data = Tensor.fromBuffer(buf, [L, ...this.target.shape], this.target.dtype);
+    const init = this._init;
+    if (typeof init === 'number') buf.fill(dtype === 'bool' ? (init !== 0 ? 1 : 0) : init);
+    else if (init instanceof Tensor || typeof init === 'function') {
+      let t: unknown = init;
+      if (typeof init === 'function') {
+        t = init(shape.slice(), dtype);
+        if (!(t instanceof Tensor)) fail(fn, 'the result of init(shape, dtype)', `a Tensor of shape [${shape.join(', ')}]`, t);
+      }
+      let full: Tensor;
+      try {
+        full = (t as Tensor).detach().to(dtype).expand(...shape);
+      } catch {
+        throw new Error(`${fn}: init must broadcast to the delay buffer's shape [${shape.join(', ')}], got ${describe(t)}`);
+      }
+      buf.set(full.toTypedArray() as any);
+    }
+    this.data = Tensor.fromBuffer(buf, shape, dtype);
   }
 
-  /** register_entry(entry, delay_time): delay_time null/0 (no delay) or a time ≥ 0; steps = ceil(time / dt). */
-  register_entry(entry: string, delay_time: number | null | undefined): this {
+  /** register_entry(entry, delay_time = null, delay_step = null) (305-345); returns this. */
+  register_entry(entry: string, ...rest: PyRest<[delay_time: U<number | Tensor | null>, delay_step: U<number | null>],
+    { delay_time?: number | Tensor | null; delay_step?: number | null }>): this {
     const fn = 'VarDelay.register_entry';
+    const o = pyArgs(fn, ['delay_time', 'delay_step'], rest);
     if (typeof entry !== 'string') fail(fn, 'entry', 'a string', entry);
-    if (this._entries.has(entry)) throw new Error(`${fn}: entry ${JSON.stringify(entry)} has been registered in ${this.name}`);
-    const step = delayStep(fn, entry, delay_time);
-    if (step !== null && step > this.max_length) {
+    if (this._entries.has(entry)) {
+      throw new Error(`${fn}: Entry ${entry} has been registered. The existing delay for the key ${entry} is ${this._entries.get(entry)}. The new delay for the key ${entry} is ${o.delay_time ?? null}. You can use another key. (KeyError upstream; in ${this.name})`);
+    }
+    const step = getDelayStep(fn, entry, o.delay_time, o.delay_step);
+    const delay_time = o.delay_time instanceof Tensor ? Number(o.delay_time.item()) : (o.delay_time ?? null);
+    if (step !== null && this.max_length < step) {
       this._alloc(step);
       this.max_length = step;
-      this.max_time = delay_time as number;
+      this.max_time = delay_time; // 343: null when the entry came by delay_step (upstream keeps the argument)
     }
     this._entries.set(entry, step);
     return this;
@@ -111,26 +176,32 @@ export class VarDelay extends DynamicalSystem {
   /** The registered entries and their delay steps. */
   get entries(): ReadonlyMap<string, number | null> { return this._entries; }
 
-  /** at(entry): the target's value `step` steps ago (a copy); entries without delay give its current value. */
+  /** at(entry): the target's value `step` steps ago (a copy); entries with no delay (null / 0) give its current value. */
   at(entry: string): Tensor {
     const fn = 'VarDelay.at';
     if (typeof entry !== 'string') fail(fn, 'entry', 'a string', entry);
     if (!this._entries.has(entry)) throw new Error(`${fn}: does not find delay entry ${JSON.stringify(entry)} in ${this.name}; registered: [${[...this._entries.keys()].join(', ')}]`);
     const step = this._entries.get(entry)!;
-    if (step === null || step === 0 || this.data === null) return this.target.detach().clone();
+    if (step === null || step === 0) return this.target.detach().clone();
     return this.retrieve(step);
   }
 
-  /** retrieve(delay_step): row (delay_step − i − 1) mod max_length of the buffer (a copy). */
+  /** retrieve(delay_step): rotation row (delay_step − i − 1) mod max_length, concat row delay_step − 1 (a copy). */
   retrieve(delay_step: number): Tensor {
     const fn = 'VarDelay.retrieve';
     if (this.data === null) throw new Error(`${fn}: ${this.name} has no delay buffer (no entry with a positive delay)`);
-    if (!Number.isInteger(delay_step) || delay_step < 1 || delay_step > this.max_length) {
-      fail(fn, 'delay_step', `an integer in [1, ${this.max_length}]`, delay_step);
-    }
-    const i = this._i(fn);
+    if (!Number.isInteger(delay_step) || delay_step < 0) fail(fn, 'delay_step', 'a non-negative integer', delay_step);
+    if (delay_step > this.max_length) throw new Error(`${fn}: The request delay length should be less than the maximum delay ${this.max_length}. But we got ${delay_step}`);
     const L = this.max_length, n = this.target.numel();
-    const row = (((delay_step - i - 1) % L) + L) % L;
+    let row: number;
+    if (this.method === 'rotation') {
+      const i = this._i(fn);
+      // delay.py 409, reproduced: read before this step's write, d = 1 gives the value of L steps ago when L > 1
+      row = (((delay_step - i - 1) % L) + L) % L;
+    } else {
+      row = delay_step - 1;
+      if (row < 0) row += L; // Python indexing: retrieve(0) reads the last row
+    }
     const src = (this.data.buffer as Buf).subarray(row * n, row * n + n);
     return Tensor.fromBuffer(src.slice() as Buf, this.target.shape, this.target.dtype);
   }
@@ -141,24 +212,30 @@ export class VarDelay extends DynamicalSystem {
     return i;
   }
 
-  /** update(latest?): writes latest (default: the target's value) into row (−i) mod max_length. */
+  /** update(latest?): rotation writes row (−i) mod max_length; concat shifts the rows down and writes row 0. */
   override update(latest_value?: Tensor | null): void {
     const fn = 'VarDelay.update';
     if (this.data === null) return;
     const v = latest_value ?? this.target;
     if (!(v instanceof Tensor)) fail(fn, 'latest_value', 'a Tensor', v);
     if (v.numel() !== this.target.numel()) throw new Error(`${fn}: latest_value must have the target's shape [${this.target.shape.join(', ')}], got ${describe(v)}`);
-    const i = this._i(fn);
     const L = this.max_length, n = this.target.numel();
-    const row = (((-i) % L) + L) % L;
+    const buf = this.data.buffer as Buf;
+    let row = 0;
+    if (this.method === 'rotation') {
+      const i = this._i(fn);
+      row = (((-i) % L) + L) % L;
+    } else if (L > 1) {
+      buf.copyWithin(n, 0, (L - 1) * n);
+    }
     const c = v.dtype === this.target.dtype ? (v.is_contiguous() ? v : v.contiguous()) : v.to(this.target.dtype).contiguous();
-    (this.data.buffer as Buf).set((c.buffer as Buf).subarray(c.offset, c.offset + n) as any, row * n);
+    buf.set((c.buffer as Buf).subarray(c.offset, c.offset + n) as any, row * n);
   }
 
-  /** Refills the buffer with init (0 unless given). */
+  /** Re-creates the buffer from init (zeros unless given). */
   override reset_state(batch_size?: number | null): void {
     super.reset_state(batch_size);
-    if (this.data !== null) (this.data.buffer as Buf).fill(this._init ?? 0);
+    if (this.data !== null) this._alloc(this.max_length);
   }
 
   override toString(): string { return `VarDelay(step=${this.max_length}, shape=[${this.target.shape.join(', ')}], method=${this.method})`; }

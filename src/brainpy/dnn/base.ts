@@ -48,30 +48,10 @@ export function isPlainObject(x: unknown): x is Record<string, unknown> {
 }
 
 /**
- * Python-style arguments (DESIGN §3): `names` are the optional parameters after the required ones; they may be given
- * positionally, in a trailing options object, or both (not the same one twice). Unknown keys raise.
+ * Python-style arguments (DESIGN §3), the one shared implementation (core/args.ts): optional parameters positionally
+ * and/or in a trailing options object; with `required` > 0 also the required ones, positionally or by keyword.
  */
-export function pyArgs(fn: string, names: readonly string[], rest: readonly unknown[]): Record<string, any> {
-  const list = rest.slice();
-  while (list.length && list[list.length - 1] === undefined) list.pop();
-  let opts: Record<string, unknown> = {};
-  if (list.length && isPlainObject(list[list.length - 1])) {
-    opts = list.pop() as Record<string, unknown>;
-    for (const k of Object.keys(opts)) {
-      if (!names.includes(k)) throw new Error(`${fn}: unknown option ${JSON.stringify(k)}; expected one of ${names.join(', ')}`);
-    }
-  }
-  if (list.length > names.length) throw new Error(`${fn}: takes at most ${names.length} optional positional arguments (${names.join(', ')}), got ${list.length}`);
-  const out: Record<string, any> = {};
-  names.forEach((n, i) => {
-    if (i < list.length && list[i] !== undefined) {
-      if (isPlainObject(list[i])) throw new Error(`${fn}: the options object must be the last argument, got one in the position of ${n}`);
-      if (opts[n] !== undefined) throw new Error(`${fn}: got multiple values for argument '${n}' (positionally and in the options object)`);
-      out[n] = list[i];
-    } else out[n] = opts[n];
-  });
-  return out;
-}
+export { pyArgs, type PyCall } from '../../torch/utils/checks';
 
 export function checkSize(fn: string, arg: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(fn, arg, 'a non-negative integer', v);

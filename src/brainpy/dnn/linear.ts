@@ -7,8 +7,11 @@
  *     syn = bp.dnn.EventCSRLinear(bp.conn.FixedProb(0.02,    const syn = new bp.dnn.EventCSRLinear(new bp.conn.FixedProb(0.02,
  *               pre=4000, post=4000), weight=0.6)                       { pre: 4000, post: 4000 }), 0.6);
  *
- * Constructors take BrainPy's arguments in BrainPy's order; the optional ones positionally or in a trailing options
- * object with the same names (unknown keys raise). `sharding` is accepted for line-by-line ports but must be null
+ * Constructors take BrainPy's arguments in BrainPy's order, as Python does: positionally, by keyword in a trailing
+ * object with the same names, or both — required ones included (`new bp.dnn.EventJitFPHomoLinear(3200, 4000,
+ * { prob: 0.02, weight: 0.6 })`, `new bp.dnn.Dense({ num_in: 3, num_out: 4 })`). An argument given twice, a missing
+ * required one and an unknown keyword raise, naming the layer (core/args.ts pyArgs with `required`). A plain object
+ * is always the keyword object, so it must come last. `sharding` is accepted for line-by-line ports but must be null
  * (spikeport runs on one device).
  *
  * Modes (see math/modes.ts): the mode decides two things, as in BrainPy.
@@ -52,11 +55,23 @@ import type { OnlineAlgorithm } from '../algorithms/online';
 import type { OfflineAlgorithm } from '../algorithms/offline';
 import {
   Layer, asFloat, checkBool, checkNumber, checkSize, checkTensor, describe, fail, isPlainObject, pyArgs, shapeStr,
+  type PyCall,
 } from './base';
 
 type Weight = number | Tensor;
 /** What BrainPy accepts where it calls init.parameter: a number, a Tensor, an Initializer or a function of the shape. */
 export type WeightInit = number | Tensor | Initializer | ((shape: number[]) => Tensor);
+
+// The argument lists of the layers (PyCall: any prefix of required + optional parameters, then a keyword object)
+type U<T> = T | undefined;
+type MaskFun = Module | ((x: Tensor) => Tensor);
+type LayerKw = { sharding?: null; mode?: Mode | null; name?: string | null };
+type JitKw = LayerKw & { num_in?: number; num_out?: number; prob?: number; seed?: number | null; transpose?: boolean; atomic?: boolean };
+type JitHomoOpt = [seed: U<number | null>, sharding: U<null>, mode: U<Mode | null>, name: U<string | null>, transpose: U<boolean>, atomic: U<boolean>];
+type JitNormalOpt = [seed: U<number | null>, sharding: U<null>, transpose: U<boolean>, atomic: U<boolean>, mode: U<Mode | null>, name: U<string | null>];
+type JitHomoCall = PyCall<[num_in: number, num_out: number, prob: number, weight: number | Tensor], JitHomoOpt, JitKw & { weight?: number | Tensor }>;
+type JitUniformCall = PyCall<[num_in: number, num_out: number, prob: number, w_low: number, w_high: number], JitHomoOpt, JitKw & { w_low?: number; w_high?: number }>;
+type JitNormalCall = PyCall<[num_in: number, num_out: number, prob: number, w_mu: number, w_sigma: number], JitNormalOpt, JitKw & { w_mu?: number; w_sigma?: number }>;
 
 const isScalarWeight = (w: Weight): boolean => typeof w === 'number' || w.ndim === 0;
 const weightDtype = (w: Weight): 'float32' | 'float64' => (w instanceof Tensor && w.dtype === 'float64' ? 'float64' : 'float32');
@@ -195,12 +210,14 @@ export class Dense extends Layer {
   offline_fit_by: OfflineAlgorithm | ((targets: Tensor, inputs: Tensor, outputs: Tensor) => Tensor) | null = null;
   fit_record: FitRecord = {};
 
-  constructor(num_in: number, num_out: number, ...rest: unknown[]) {
+  constructor(...args: PyCall<[num_in: number, num_out: number],
+    [W_initializer: U<DenseOptions['W_initializer']>, b_initializer: U<DenseOptions['b_initializer']>, mode: U<Mode | null>, name: U<string | null>],
+    DenseOptions & { num_in?: number; num_out?: number }>) {
     const fn = 'bp.dnn.Dense';
-    const o = pyArgs(fn, ['W_initializer', 'b_initializer', 'mode', 'name'], rest);
+    const o = pyArgs(fn, ['num_in', 'num_out', 'W_initializer', 'b_initializer', 'mode', 'name'], args, 2);
     super({ mode: checkMode(fn, o.mode), name: checkName(fn, o.name) });
-    this.num_in = checkSize(fn, 'num_in', num_in);
-    this.num_out = checkSize(fn, 'num_out', num_out);
+    this.num_in = checkSize(fn, 'num_in', o.num_in);
+    this.num_out = checkSize(fn, 'num_out', o.num_out);
     const W_init = o.W_initializer === undefined ? new XavierNormal() : o.W_initializer;
     const b_init = 'b_initializer' in o && o.b_initializer !== undefined ? o.b_initializer : new ZeroInit();
     // brainpy.check.is_initializer: an Initializer, an array or a callable (numbers are refused)
@@ -387,12 +404,15 @@ export class AllToAll extends Layer {
   sharding: null;
   weight: Weight;
 
-  constructor(num_pre: number, num_post: number, weight: WeightInit, ...rest: unknown[]) {
+  constructor(...args: PyCall<[num_pre: number, num_post: number, weight: WeightInit],
+    [sharding: U<null>, include_self: U<boolean>, mode: U<Mode | null>, name: U<string | null>],
+    LayerKw & { num_pre?: number; num_post?: number; weight?: WeightInit; include_self?: boolean }>) {
     const fn = 'bp.dnn.AllToAll';
-    const o = pyArgs(fn, ['sharding', 'include_self', 'mode', 'name'], rest);
+    const o = pyArgs(fn, ['num_pre', 'num_post', 'weight', 'sharding', 'include_self', 'mode', 'name'], args, 3);
+    const weight = o.weight as WeightInit;
     super({ mode: checkMode(fn, o.mode), name: checkName(fn, o.name) });
-    this.num_pre = checkSize(fn, 'num_pre', num_pre);
-    this.num_post = checkSize(fn, 'num_post', num_post);
+    this.num_pre = checkSize(fn, 'num_pre', o.num_pre);
+    this.num_post = checkSize(fn, 'num_post', o.num_post);
     this.include_self = checkBool(fn, 'include_self', o.include_self ?? true);
     this.sharding = checkSharding(fn, o.sharding);
     const w = initWeight(fn, 'weight', weight, [this.num_pre, this.num_post]);
@@ -456,11 +476,13 @@ export class OneToOne extends Layer {
   sharding: null;
   weight: Weight;
 
-  constructor(num: number, weight: WeightInit, ...rest: unknown[]) {
+  constructor(...args: PyCall<[num: number, weight: WeightInit], [sharding: U<null>, mode: U<Mode | null>, name: U<string | null>],
+    LayerKw & { num?: number; weight?: WeightInit }>) {
     const fn = 'bp.dnn.OneToOne';
-    const o = pyArgs(fn, ['sharding', 'mode', 'name'], rest);
+    const o = pyArgs(fn, ['num', 'weight', 'sharding', 'mode', 'name'], args, 2);
+    const weight = o.weight as WeightInit;
     super({ mode: checkMode(fn, o.mode), name: checkName(fn, o.name) });
-    this.num = checkSize(fn, 'num', num);
+    this.num = checkSize(fn, 'num', o.num);
     this.sharding = checkSharding(fn, o.sharding);
     const w = initWeight(fn, 'weight', weight, [this.num]);
     if (w instanceof Tensor && w.ndim !== 0 && w.shape.join() !== `${this.num}` && w.shape.join() !== '1') throw new Error(`${fn}: weight must be a scalar or of shape [${this.num}], got ${describe(w)}`);
@@ -514,9 +536,12 @@ export class MaskedLinear extends Layer {
   mask: Tensor;
   private _maskF: Tensor | null = null;
 
-  constructor(conn: TwoEndConnector, weight: WeightInit, ...rest: unknown[]) {
+  constructor(...args: PyCall<[conn: TwoEndConnector, weight: WeightInit],
+    [mask_fun: U<MaskFun>, sharding: U<null>, mode: U<Mode | null>, name: U<string | null>],
+    LayerKw & { conn?: TwoEndConnector; weight?: WeightInit; mask_fun?: MaskFun }>) {
     const fn = 'bp.dnn.MaskedLinear';
-    const o = pyArgs(fn, ['mask_fun', 'sharding', 'mode', 'name'], rest);
+    const o = pyArgs(fn, ['conn', 'weight', 'mask_fun', 'sharding', 'mode', 'name'], args, 2);
+    const conn = o.conn as TwoEndConnector, weight = o.weight as WeightInit;
     super({ mode: checkMode(fn, o.mode), name: checkName(fn, o.name) });
     this.conn = checkConn(fn, conn);
     this.sharding = checkSharding(fn, o.sharding);
@@ -663,10 +688,12 @@ class _CSRLayer extends Layer {
 export class CSRLinear extends _CSRLayer {
   method: string | null;
 
-  constructor(conn: TwoEndConnector, weight: WeightInit, ...rest: unknown[]) {
+  constructor(...args: PyCall<[conn: TwoEndConnector, weight: WeightInit],
+    [sharding: U<null>, mode: U<Mode | null>, name: U<string | null>, method: U<string | null>, transpose: U<boolean>],
+    LayerKw & { conn?: TwoEndConnector; weight?: WeightInit; method?: string | null; transpose?: boolean }>) {
     const fn = 'bp.dnn.CSRLinear';
-    const o = pyArgs(fn, ['sharding', 'mode', 'name', 'method', 'transpose'], rest);
-    super(fn, conn, weight, o);
+    const o = pyArgs(fn, ['conn', 'weight', 'sharding', 'mode', 'name', 'method', 'transpose'], args, 2);
+    super(fn, o.conn, o.weight, o);
     if (o.method !== undefined && o.method !== null && typeof o.method !== 'string') fail(fn, 'method', 'a string or null', o.method);
     this.method = o.method ?? null;
   }
@@ -679,10 +706,12 @@ export class CSRLinear extends _CSRLayer {
  * bm.event.csrmv — each active input (true, or a float > 0 / ≠ 0 per the event kernel) adds its row of weights.
  */
 export class EventCSRLinear extends _CSRLayer {
-  constructor(conn: TwoEndConnector, weight: WeightInit, ...rest: unknown[]) {
+  constructor(...args: PyCall<[conn: TwoEndConnector, weight: WeightInit],
+    [sharding: U<null>, mode: U<Mode | null>, name: U<string | null>, transpose: U<boolean>],
+    LayerKw & { conn?: TwoEndConnector; weight?: WeightInit; transpose?: boolean }>) {
     const fn = 'bp.dnn.EventCSRLinear';
-    const o = pyArgs(fn, ['sharding', 'mode', 'name', 'transpose'], rest);
-    super(fn, conn, weight, o);
+    const o = pyArgs(fn, ['conn', 'weight', 'sharding', 'mode', 'name', 'transpose'], args, 2);
+    super(fn, o.conn, o.weight, o);
   }
 
   override update(x: Tensor): Tensor { return this._csrUpdate(`${this.constructor.name}.update`, x, true); }
@@ -830,6 +859,10 @@ abstract class JitFPNormalLayer extends JitLinear {
 
 const HOMO_KEYS = ['seed', 'sharding', 'mode', 'name', 'transpose', 'atomic'];
 const NORMAL_KEYS = ['seed', 'sharding', 'transpose', 'atomic', 'mode', 'name'];
+// the required parameters of the three families, then their optional ones
+const HOMO_ARGS = ['num_in', 'num_out', 'prob', 'weight', ...HOMO_KEYS];
+const UNIFORM_ARGS = ['num_in', 'num_out', 'prob', 'w_low', 'w_high', ...HOMO_KEYS];
+const NORMAL_ARGS = ['num_in', 'num_out', 'prob', 'w_mu', 'w_sigma', ...NORMAL_KEYS];
 
 /**
  * JitFPHomoLinear(num_in, num_out, prob, weight, seed = None, sharding = None, mode = None, name = None,
@@ -838,54 +871,60 @@ const NORMAL_KEYS = ['seed', 'sharding', 'transpose', 'atomic', 'mode', 'name'];
  * transpose=True computes Mᵀ x (x of length num_out); atomic decides outdim_parallel = !atomic.
  */
 export class JitFPHomoLinear extends JitFPHomoLayer {
-  constructor(num_in: number, num_out: number, prob: number, weight: number | Tensor, ...rest: unknown[]) {
+  constructor(...args: JitHomoCall) {
     const fn = 'bp.dnn.JitFPHomoLinear';
-    super(fn, num_in, num_out, prob, weight, pyArgs(fn, HOMO_KEYS, rest), false, 100000);
+    const o = pyArgs(fn, HOMO_ARGS, args, 4);
+    super(fn, o.num_in, o.num_out, o.prob, o.weight, o, false, 100000);
   }
   protected get _event(): boolean { return false; }
 }
 
 /** JitFPUniformLinear(num_in, num_out, prob, w_low, w_high, seed, sharding, mode, name, transpose = False, atomic = False): weights ~ U(w_low, w_high). */
 export class JitFPUniformLinear extends JitFPUniformLayer {
-  constructor(num_in: number, num_out: number, prob: number, w_low: number, w_high: number, ...rest: unknown[]) {
+  constructor(...args: JitUniformCall) {
     const fn = 'bp.dnn.JitFPUniformLinear';
-    super(fn, num_in, num_out, prob, w_low, w_high, pyArgs(fn, HOMO_KEYS, rest), false, 100000);
+    const o = pyArgs(fn, UNIFORM_ARGS, args, 5);
+    super(fn, o.num_in, o.num_out, o.prob, o.w_low, o.w_high, o, false, 100000);
   }
   protected get _event(): boolean { return false; }
 }
 
 /** JitFPNormalLinear(num_in, num_out, prob, w_mu, w_sigma, seed, sharding, transpose = False, atomic = False, mode, name): weights ~ N(w_mu, w_sigma). */
 export class JitFPNormalLinear extends JitFPNormalLayer {
-  constructor(num_in: number, num_out: number, prob: number, w_mu: number, w_sigma: number, ...rest: unknown[]) {
+  constructor(...args: JitNormalCall) {
     const fn = 'bp.dnn.JitFPNormalLinear';
-    super(fn, num_in, num_out, prob, w_mu, w_sigma, pyArgs(fn, NORMAL_KEYS, rest), false, 100000);
+    const o = pyArgs(fn, NORMAL_ARGS, args, 5);
+    super(fn, o.num_in, o.num_out, o.prob, o.w_mu, o.w_sigma, o, false, 100000);
   }
   protected get _event(): boolean { return false; }
 }
 
 /** EventJitFPHomoLinear(num_in, num_out, prob, weight, seed, sharding, mode, name, transpose = False, atomic = True): the event form (bm.jitconn.event_mv_prob_homo). */
 export class EventJitFPHomoLinear extends JitFPHomoLayer {
-  constructor(num_in: number, num_out: number, prob: number, weight: number | Tensor, ...rest: unknown[]) {
+  constructor(...args: JitHomoCall) {
     const fn = 'bp.dnn.EventJitFPHomoLinear';
-    super(fn, num_in, num_out, prob, weight, pyArgs(fn, HOMO_KEYS, rest), true, 1000000);
+    const o = pyArgs(fn, HOMO_ARGS, args, 4);
+    super(fn, o.num_in, o.num_out, o.prob, o.weight, o, true, 1000000);
   }
   protected get _event(): boolean { return true; }
 }
 
 /** EventJitFPUniformLinear(num_in, num_out, prob, w_low, w_high, seed, sharding, mode, name, transpose = False, atomic = True). */
 export class EventJitFPUniformLinear extends JitFPUniformLayer {
-  constructor(num_in: number, num_out: number, prob: number, w_low: number, w_high: number, ...rest: unknown[]) {
+  constructor(...args: JitUniformCall) {
     const fn = 'bp.dnn.EventJitFPUniformLinear';
-    super(fn, num_in, num_out, prob, w_low, w_high, pyArgs(fn, HOMO_KEYS, rest), true, 100000);
+    const o = pyArgs(fn, UNIFORM_ARGS, args, 5);
+    super(fn, o.num_in, o.num_out, o.prob, o.w_low, o.w_high, o, true, 100000);
   }
   protected get _event(): boolean { return true; }
 }
 
 /** EventJitFPNormalLinear(num_in, num_out, prob, w_mu, w_sigma, seed, sharding, transpose = False, atomic = True, mode, name). */
 export class EventJitFPNormalLinear extends JitFPNormalLayer {
-  constructor(num_in: number, num_out: number, prob: number, w_mu: number, w_sigma: number, ...rest: unknown[]) {
+  constructor(...args: JitNormalCall) {
     const fn = 'bp.dnn.EventJitFPNormalLinear';
-    super(fn, num_in, num_out, prob, w_mu, w_sigma, pyArgs(fn, NORMAL_KEYS, rest), true, 100000);
+    const o = pyArgs(fn, NORMAL_ARGS, args, 5);
+    super(fn, o.num_in, o.num_out, o.prob, o.w_mu, o.w_sigma, o, true, 100000);
   }
   protected get _event(): boolean { return true; }
 }

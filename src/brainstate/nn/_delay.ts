@@ -11,7 +11,10 @@
  * i = environ.get('i'); 'concat': update shifts the history and puts the value at 0, a read returns slot d.
  * An entry registered with no delay (null) reads step 0. Reading a step ≥ max_length raises (JAX would clamp
  * silently unless jit error checks are on). `init` fills the history before t0 (number, Tensor or (shape) => Tensor).
- * retrieve_at_time / linear interpolation are not ported.
+ * Every registered delay time sets max_time, the longest or not (brainstate's register_delay does so, _delay.py 263).
+ * retrieve_at_time(delay_time): step (t − delay_time) / dt from environ 't', in float32 as JAX computes it; the
+ * 'linear_interp' method (default) blends the rows at floor and ceil of that step, 'round' reads the row at
+ * round-half-even of it (379-434).
  */
 import * as torch from '../../torch/index';
 import { checkInt, fail, pyArgs, type PyRest } from '../../torch/utils/checks';
@@ -77,12 +80,12 @@ export class Delay {
       return null;
     }
     const [t, step] = delayStep(fn, delay_time);
+    this.max_time = t; // upstream sets max_time on every registration, even a shorter one (_delay.py 263)
     if (this.max_length <= step + 1) {
       if (this.history !== null && step + 1 > this.max_length) {
         throw new Error(`${fn}: entry ${entry} needs ${step + 1} history slots, but the history was allocated with ${this.max_length} by init_state(); register entries before init_state()`);
       }
       this.max_length = step + 1;
-      this.max_time = t;
     }
     this._registered_entries.set(entry, step);
     return step;
@@ -128,6 +131,31 @@ export class Delay {
       idx = (((i - delay_step) % this.max_length) + this.max_length) % this.max_length;
     }
     return h.select(0, idx).clone();
+  }
+
+  /**
+   * retrieve_at_time(delay_time): the value at time delay_time (≤ environ 't'), interpolated between steps. JAX runs
+   * this in float32: step = (t − delay_time) / dt; 'linear_interp' gives row(floor)·(1 − frac) + row(ceil)·frac,
+   * 'round' row(round-half-even(step)).
+   */
+  retrieve_at_time(delay_time: number): Tensor {
+    const fn = 'Delay.retrieve_at_time';
+    this._hist(fn);
+    if (typeof delay_time !== 'number' || !Number.isFinite(delay_time)) fail(fn, 'delay_time', 'a finite number', delay_time);
+    const now = environ.get(environ.T);
+    if (typeof now !== 'number') fail(fn, "environ 't'", 'a number', now);
+    const f = Math.fround;
+    const step = f(f(f(now) - f(delay_time)) / f(environ.get_dt()));
+    const asF = (x: Tensor): Tensor => (x.dtype === 'float32' || x.dtype === 'float64' ? x : x.to('float32'));
+    if (this.interp_method === 'round') {
+      const fl = Math.floor(step), frac = step - fl;
+      const r = frac > 0.5 || (frac === 0.5 && fl % 2 !== 0) ? fl + 1 : fl; // jnp.round: half to even
+      return this.retrieve_at_step(r);
+    }
+    const lo = Math.floor(step), hi = Math.ceil(step);
+    const frac = f(step - lo);
+    const a = asF(this.retrieve_at_step(lo)), b = asF(this.retrieve_at_step(hi));
+    return a.mul(f(1 - frac)).add(b.mul(frac));
   }
 
   /** update(current): stores the value of this step. */

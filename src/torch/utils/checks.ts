@@ -3,4 +3,4 @@
  * upstream-API folders (spikingjelly, brainpy, brainstate) and io/fixtures need not import core directly.
  */
 export { checkBool, checkInt, checkNumber, checkOptions, describe, fail } from '../../core/errors';
-export { isPlainObject, pyArgs, type PyRest } from '../../core/args';
+export { isPlainObject, pyArgs, type PyCall, type PyRest } from '../../core/args';

@@ -539,7 +539,9 @@ describe('CSRLinear / EventCSRLinear', () => {
   });
 
   test('argument errors', () => {
-    expect(() => new bp.dnn.CSRLinear({} as any, 0.5)).toThrow(/conn must be a bp.conn.TwoEndConnector/);
+    expect(() => new bp.dnn.CSRLinear(5 as any, 0.5)).toThrow(/conn must be a bp.conn.TwoEndConnector/);
+    // a plain object is the keyword object (Python's **kwargs), so it must come last
+    expect(() => new bp.dnn.CSRLinear({} as any, 0.5)).toThrow(/options object must be the last argument, got one in the position of conn/);
     expect(() => new bp.dnn.CSRLinear(new bp.conn.FixedProb(0.4), 0.5)).toThrow(/pre_num and post_num are not set/);
     expect(() => new bp.dnn.CSRLinear(conn(), 0.5, { sharding: 'x' } as any)).toThrow(/sharding must be null/);
     expect(() => new bp.dnn.CSRLinear(conn(), 0.5, { transpos: true } as any)).toThrow(/unknown option "transpos"/);
