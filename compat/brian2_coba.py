@@ -49,6 +49,9 @@ def main():
     ap.add_argument('--method', choices=['exponential_euler', 'euler'], default='exponential_euler')
     ap.add_argument('--prob', type=float, default=0.02)
     ap.add_argument('--out', default=None, help='also write the JSON to this file')
+    ap.add_argument('--make-jobs', type=int, default=1,
+                    help="cpp_standalone: parallel compile jobs (Brian2's default `make -j` starts ~20 compilers at "
+                         "once; the default 1 keeps the build to one core on a shared machine)")
     args = ap.parse_args()
 
     t_import = time.perf_counter()
@@ -63,6 +66,7 @@ def main():
         build_dir = tempfile.mkdtemp(prefix='brian2_coba_')
         set_device('cpp_standalone', directory=build_dir, build_on_run=False)
         prefs.devices.cpp_standalone.openmp_threads = 0  # single thread, like the other targets
+        prefs.devices.cpp_standalone.extra_make_args_unix = [f'-j{max(1, args.make_jobs)}']
     elif args.target in ('runtime', 'numpy'):
         prefs.codegen.target = 'numpy'
     else:

@@ -15,9 +15,9 @@
  *   it in the same step: **g_n = (g_{n−1} + Δ_n)·e^(−dt/τ)**.
  * - Non-Mg projections own their synapse and output (instances; a descriptor is also accepted and built):
  *   `update(spk)`: `g = syn(comm(spk))` (decay, then add), `out.bind_cond(g)`: **g_n = g_{n−1}·e^(−dt/τ) + Δ_n**.
- * - Full* projections read their pre-synaptic spikes themselves: with `delay > 0` from the pre group's VarDelay
- *   (`register_delay_of_target(pre)`, entry = the projection's name, step ceil(delay/dt)); with `delay` null or 0
- *   the pre group's current spike Variable (`pre.return_info()`). `update()` takes no argument.
+ * - Full* projections read their pre-synaptic spikes themselves from the pre group's VarDelay
+ *   (`register_delay_of_target(pre)`, entry = the projection's name, step ceil(delay/dt); a null / 0 delay reads the
+ *   group's current spikes), as BrainPy 2.8.2 does for every delay. `update()` takes no argument.
  * - `out_label` prefixes the input key as `label // name` (so `post.sum_current_inputs(V, { label })` selects it).
  * `comm` is any callable layer (bp.dnn: Dense, EventJitFPHomoLinear, EventCSRLinear, …) mapping pre → post values.
  */
@@ -150,18 +150,11 @@ function projOptions(o: Record<string, unknown>): ProjOptions {
 }
 
 /** Sets up the delay of a Full* projection: the pre group's VarDelay with an entry named after the projection. */
-function setupDelay(proj: DynamicalSystem, pre: DynamicalSystem, delay: number | null): VarDelay | null {
-  if (delay === null || !(delay > 0)) return null;
+function setupDelay(proj: DynamicalSystem, pre: DynamicalSystem, delay: number | null): VarDelay {
+  // as upstream, always: a null / 0 entry reads the pre group's current value (delay.at gives it)
   const d = register_delay_of_target(pre);
   d.register_entry(proj.name, delay);
   return d;
-}
-
-function preSpikes(fn: string, pre: DynamicalSystem, delay: VarDelay | null, name: string): Tensor {
-  if (delay !== null) return delay.at(name);
-  const x = pre.return_info();
-  if (!(x instanceof Tensor)) throw new Error(`${fn}: pre.return_info() must be a Tensor`);
-  return x;
 }
 
 /** bp.dyn.HalfProjAlignPostMg(comm, syn: desc, out: desc, post, out_label = null): merging half projection. */
@@ -200,8 +193,7 @@ export class HalfProjAlignPostMg extends Projection {
 export class FullProjAlignPostMg extends Projection {
   static override readonly _invisible_nodes = ['syn', 'out', 'post', 'pre', 'delay'];
   readonly pre: DynamicalSystem;
-  readonly delay: VarDelay | null;
-  readonly has_delay: boolean;
+  readonly delay: VarDelay;
   readonly comm: Comm;
   readonly syn: AlignPostSyn;
   readonly out: SynOut;
@@ -217,7 +209,6 @@ export class FullProjAlignPostMg extends Projection {
     this.post = checkDS(fn, 'post', o.post);
     this.out_label = checkLabel(fn, o.out_label);
     this.delay = setupDelay(this, this.pre, checkDelay(fn, o.delay));
-    this.has_delay = this.delay !== null;
     const hook = alignPostAddBefUpdate(fn, this.out_label, o.syn, o.out, this.post, this.name);
     this.syn = hook.syn;
     this.out = hook.out;
@@ -225,7 +216,7 @@ export class FullProjAlignPostMg extends Projection {
 
   /** x = delayed (or current) pre spikes; g += comm(x); returns comm(x). */
   override update(): Tensor {
-    const x = preSpikes('FullProjAlignPostMg.update', this.pre, this.delay, this.name);
+    const x = this.delay.at(this.name);
     const current = callComm(this.comm, x);
     this.syn.align_post_input_add(current);
     return current;
@@ -272,8 +263,7 @@ export class HalfProjAlignPost extends Projection {
 export class FullProjAlignPost extends Projection {
   static override readonly _invisible_nodes = ['post', 'pre', 'delay'];
   readonly pre: DynamicalSystem;
-  readonly delay: VarDelay | null;
-  readonly has_delay: boolean;
+  readonly delay: VarDelay;
   readonly comm: Comm;
   readonly syn: AlignPostSyn;
   readonly out: SynOut;
@@ -291,13 +281,12 @@ export class FullProjAlignPost extends Projection {
     this.post = checkDS(fn, 'post', o.post);
     this.out_label = checkLabel(fn, o.out_label);
     this.delay = setupDelay(this, this.pre, checkDelay(fn, o.delay));
-    this.has_delay = this.delay !== null;
     this.post.add_inp_fun(this.name, this.out as InputFun, this.out_label);
   }
 
   /** x = delayed (or current) pre spikes; g = syn(comm(x)); out.bind_cond(g); returns g. */
   override update(): Tensor {
-    const x = preSpikes('FullProjAlignPost.update', this.pre, this.delay, this.name);
+    const x = this.delay.at(this.name);
     const g = this.syn.call(callComm(this.comm, x));
     this.out.bind_cond(g);
     return g;

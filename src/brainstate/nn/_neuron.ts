@@ -8,7 +8,8 @@
  *     neu.init_state();  spk = neu.call(20.)
  *
  * Units: spikeport is unitless; write ms, mV, Ω, mA as plain numbers (upstream's defaults R=1, tau=5, V_th=1,
- * V_reset=0, V_rest=0, tau_ref=5). V_initializer: a number, a Tensor (of the variable shape, or with the batch axis), or
+ * V_reset=0, V_rest=0, tau_ref=5). Conductances are then in siemens (brainunit turns mS·mV into µA = 1e-3 mA), so
+ * upstream's `0.6 * u.mS` is 6e-4 here (examples/brainstate/einet.ts derives it). V_initializer: a number, a Tensor (of the variable shape, or with the batch axis), or
  * a function (shape) => Tensor. Parameters: numbers or Tensors broadcasting to the variable shape.
  *
  * One LIF step (upstream's order exactly):

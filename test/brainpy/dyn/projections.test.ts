@@ -141,7 +141,9 @@ class FullNet extends bp.DynSysGroup {
 describe('FullProjAlignPost(Mg)', () => {
   test.each([['mg', 0.1], ['mg', null], ['plain', 0.1], ['plain', 0]] as const)('%s, delay %s: pre spikes of step n−1 act at step n', (kind, delay) => {
     const net = new FullNet(kind, delay);
-    expect(net.P.has_delay).toBe(delay === 0.1);
+    // as BrainPy 2.8.2: the pre group always gets its VarDelay hook, with an entry for the projection
+    expect(net.P.delay).toBe(net.pre.get_aft_update('_*_delay_of_'));
+    expect(net.P.delay.entries.get(net.P.name)).toBe(delay === 0.1 ? 1 : delay === 0 ? 0 : null);
     const c = decay(5);
     let g = [0, 0, 0], prev = [0, 0];
     SPK.forEach((s, i) => {

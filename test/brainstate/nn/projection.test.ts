@@ -105,11 +105,11 @@ describe('EventFixedProb', () => {
 });
 
 describe('brainstate EINet (COBA, examples/brainstate/einet.ts)', () => {
-  test('4000 neurons, 60 ms: rate in 5–40 Hz (Brette et al. 2007 COBA; Brian2 fixtures/brian2/coba_4000_1s.json: 20.69 Hz) and deterministic', () => {
-    const a = runBrainstateEINet(60, { seed: 7 });
+  test('4000 neurons, 60 ms, unitless (BrainPy 2.x strength): rate in 5–40 Hz (Brette et al. 2007 COBA; Brian2 fixtures/brian2/coba_4000_1s.json: 20.69 Hz) and deterministic', () => {
+    const a = runBrainstateEINet(60, { seed: 7, units: 'unitless' });
     expect(a.rate_hz).toBeGreaterThan(5);
     expect(a.rate_hz).toBeLessThan(40);
-    const b = runBrainstateEINet(60, { seed: 7 });
+    const b = runBrainstateEINet(60, { seed: 7, units: 'unitless' });
     expect(b.spikes).toBe(a.spikes);
     expect(Array.from(b.per_step)).toEqual(Array.from(a.per_step));
   });
