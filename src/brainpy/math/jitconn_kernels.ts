@@ -16,7 +16,7 @@
  * With float64 data everything stays float64.
  */
 import type { TouchList } from '../../torch/utils/kernels';
-import { makeWalker, type JitconnRng, type LineWalker, type WeightKind } from './jitconn_walk';
+import { lineCacheFor, makeWalker, type WalkSpec, type JitconnRng, type LineWalker, type WeightKind } from './jitconn_walk';
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -58,11 +58,12 @@ export function geometry(op: JitOp): Geometry {
   };
 }
 
+function specOf(op: JitOp, lineLen: number): WalkSpec {
+  return { rng: op.rng, kind: op.kind, seed: op.seed, clen: op.clen, lineLen, cols: op.n, mode: op.mode, a: op.a, b: op.b, f32: op.dtype === 'float32' };
+}
+
 function walkerOf(op: JitOp, lineLen: number): LineWalker {
-  return makeWalker({
-    rng: op.rng, kind: op.kind, seed: op.seed, clen: op.clen, lineLen, cols: op.n, mode: op.mode,
-    a: op.a, b: op.b, f32: op.dtype === 'float32',
-  });
+  return makeWalker(specOf(op, lineLen));
 }
 
 function alloc(dtype: 'float32' | 'float64', n: number): FloatArray {
@@ -223,6 +224,8 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
   let nt = 0;
   const homo = op.kind === 'homo', weight = op.a;
   const n = g.nLines;
+  // lines met again are read back from the cache (same positions and weights as regenerating them)
+  const cache = seq ? null : lineCacheFor(specOf(op, g.lineLen), n);
   // most inputs are silent: when the flags are 4-byte aligned, whole zero words are skipped
   const nw = !seq && act.byteOffset % 4 === 0 ? n >>> 2 : 0;
   const words = nw > 0 ? new Uint32Array(act.buffer, act.byteOffset, nw) : null;
@@ -237,11 +240,16 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
         if (seq) walker.fill(i, idx, w); // era B: the shared stream must advance past this line
         continue;
       }
-      const cnt = walker.fill(i, idx, w);
+      let ids = idx, ws = w, o = 0, cnt: number;
+      const at = cache !== null ? cache.start[i] : -1;
+      if (at >= 0) { ids = cache!.idx; ws = cache!.w ?? w; o = at; cnt = cache!.len[i]; } else {
+        cnt = walker.fill(i, idx, w);
+        if (cache !== null) cache.put(i, idx, w, cnt);
+      }
       for (let t = 0; t < cnt; t++) {
-        const j = idx[t];
+        const j = ids[o + t];
         if (stamp !== null && stamp[j] !== gen) { stamp[j] = gen; touched![nt++] = j; }
-        out[j] += homo ? weight : w[t];
+        out[j] += homo ? weight : ws[o + t];
       }
     }
   }

@@ -319,3 +319,70 @@ export function makeWalker(spec: WalkSpec): LineWalker {
 export function connLength(conn_prob: number): number {
   return Math.ceil(Math.fround(2 / conn_prob));
 }
+
+// ---- generated-line cache ---------------------------------------------------------------------------------------------------
+
+/** Positions all line caches together may hold (64 MB of indices, plus the weights of non-homo lines). */
+const LINE_CACHE_BUDGET = 1 << 24;
+let lineCacheUsed = 0;
+
+/**
+ * Lines already generated, kept for reuse. In eras C and D a line's positions and weights depend only on the walk spec
+ * and the line index (one stream per line), so an event kernel that meets the same active input again reads them back
+ * instead of regenerating them: the same numbers, trading JIT connectivity's zero memory for speed, up to a global
+ * budget (past it, lines are regenerated as before). Era B shares one stream across lines and is never cached.
+ */
+export class LineCache {
+  /** Start of each line in `idx` / `w`, or −1 when not cached. */
+  readonly start: Int32Array;
+  readonly len: Int32Array;
+  idx = new Int32Array(1024);
+  w: Float64Array | null;
+  used = 0;
+
+  constructor(nLines: number, homo: boolean) {
+    this.start = new Int32Array(nLines).fill(-1);
+    this.len = new Int32Array(nLines);
+    this.w = homo ? null : new Float64Array(1024);
+  }
+
+  /** Stores `cnt` positions (and weights) of `line`; false when the budget is spent. */
+  put(line: number, idx: Int32Array, w: Float64Array, cnt: number): boolean {
+    if (lineCacheUsed + cnt > LINE_CACHE_BUDGET) return false;
+    if (this.used + cnt > this.idx.length) {
+      const cap = Math.max(this.used + cnt, this.idx.length * 2);
+      const ni = new Int32Array(cap); ni.set(this.idx.subarray(0, this.used)); this.idx = ni;
+      if (this.w) { const nw = new Float64Array(cap); nw.set(this.w.subarray(0, this.used)); this.w = nw; }
+    }
+    this.idx.set(idx.subarray(0, cnt), this.used);
+    if (this.w) this.w.set(w.subarray(0, cnt), this.used);
+    this.start[line] = this.used;
+    this.len[line] = cnt;
+    this.used += cnt;
+    lineCacheUsed += cnt;
+    return true;
+  }
+}
+
+interface CacheEntry { spec: WalkSpec; nLines: number; cache: LineCache }
+const MAX_LINE_CACHES = 16;
+const lineCaches: CacheEntry[] = [];
+
+function sameSpec(a: WalkSpec, b: WalkSpec): boolean {
+  return a.rng === b.rng && a.kind === b.kind && a.seed === b.seed && a.clen === b.clen && a.lineLen === b.lineLen
+    && a.cols === b.cols && a.mode === b.mode && Object.is(a.a, b.a) && Object.is(a.b, b.b) && a.f32 === b.f32;
+}
+
+/** The line cache of this walk (null for era B). Caches are found by comparing specs (a few live at a time). */
+export function lineCacheFor(spec: WalkSpec, nLines: number): LineCache | null {
+  if (spec.rng === 'mt19937-b') return null;
+  for (let k = 0; k < lineCaches.length; k++) {
+    const e = lineCaches[k];
+    if (e.nLines === nLines && sameSpec(e.spec, spec)) return e.cache;
+  }
+  if (lineCaches.length >= MAX_LINE_CACHES) lineCacheUsed -= lineCaches.shift()!.cache.used; // drop the oldest
+  if (lineCacheUsed >= LINE_CACHE_BUDGET) return null;
+  const cache = new LineCache(nLines, spec.kind === 'homo');
+  lineCaches.push({ spec: { ...spec }, nLines, cache });
+  return cache;
+}
