@@ -135,8 +135,11 @@ export function runEINet(form: EINetForm, duration: number, opts: EINetOptions =
   const volt = nv ? new Float64Array(steps * nv) : null;
   // voltage sources: (group, local index) per recorded id
   const vsrc = vids.map((id) => { let off = 0; for (const g of groups) { if (id < off + g.num) return { g, k: id - off }; off += g.num; } throw new Error('unreachable'); });
+  const indices = Array.from({ length: steps }, (_, i) => i);
   const t0 = performance.now();
-  for (let i = 0; i < steps; i++) {
+  // BrainPy: bm.for_loop(lambda i: model.step_run(i, 20.), indices); the body records spikes instead of returning
+  // the [steps, neurons] spike matrix (a 5 s run would stack 50 000 × 4000 bytes)
+  bm.for_loop((i: number) => {
     net.step_run(i, 20);
     let off = 0;
     for (const g of groups) {
@@ -150,7 +153,7 @@ export function runEINet(form: EINetForm, duration: number, opts: EINetOptions =
       off += m;
     }
     if (volt) for (let j = 0; j < nv; j++) { const { g, k } = vsrc[j]; volt[i * nv + j] = (g.V.buffer as ArrayLike<number>)[g.V.offset + k]; }
-  }
+  }, indices);
   const wall_ms = performance.now() - t0;
   const r: EINetResult = { rate_hz: spikes / n / (duration / 1000), spikes, steps, wall_ms, ms_per_sim_s: wall_ms / (duration / 1000), counts };
   if (rec) {

@@ -34,6 +34,7 @@
  * with their `delay` (even None) and read `at(name)` in `update()` (align_post.py 548-549, 565-566).
  */
 import { Tensor } from '../torch/index';
+import { scratch, setSparseHint, sparseHint } from '../torch/utils/kernels';
 import { describe, fail, pyArgs, type PyRest } from '../torch/utils/checks';
 import { share } from './context';
 import { DynamicalSystem } from './dynsys';
@@ -77,6 +78,23 @@ function getDelayStep(fn: string, entry: string, delay_time: unknown, delay_step
     return fail(fn, `the delay time of entry ${JSON.stringify(entry)}`, 'null or a non-negative finite number (per-neuron delays are not implemented)', delay_time);
   }
   return Math.ceil(delay_time / get_dt());
+}
+
+/** A copy of src[off, off + n): a step temporary (recycled after the step inside bm.for_loop, core/step_scope.ts). */
+function copyRow(src: Buf, off: number, n: number): Buf {
+  const dst = src instanceof Uint8Array ? scratch(Uint8Array, n) : src instanceof Float32Array ? scratch(Float32Array, n) : new (src.constructor as new (n: number) => Buf)(n);
+  dst.set(src.subarray(off, off + n) as any);
+  return dst;
+}
+
+/** A copy of the target's value; a spike vector's nonzero hint goes with it (stale once the group steps again). */
+function snapshot(target: Tensor): Tensor {
+  const t = target.is_contiguous() && (target.dtype === 'bool' || target.dtype === 'float32')
+    ? Tensor.fromBuffer(copyRow(target.buffer as Buf, target.offset, target.numel()), target.shape, target.dtype)
+    : target.detach().clone();
+  const h = sparseHint(target);
+  if (h !== null) setSparseHint(t, h);
+  return t;
 }
 
 /** bp.VarDelay (BrainPy's VariableDelay). */
@@ -182,7 +200,7 @@ export class VarDelay extends DynamicalSystem {
     if (typeof entry !== 'string') fail(fn, 'entry', 'a string', entry);
     if (!this._entries.has(entry)) throw new Error(`${fn}: does not find delay entry ${JSON.stringify(entry)} in ${this.name}; registered: [${[...this._entries.keys()].join(', ')}]`);
     const step = this._entries.get(entry)!;
-    if (step === null || step === 0) return this.target.detach().clone();
+    if (step === null || step === 0) return snapshot(this.target);
     return this.retrieve(step);
   }
 
@@ -202,8 +220,7 @@ export class VarDelay extends DynamicalSystem {
       row = delay_step - 1;
       if (row < 0) row += L; // Python indexing: retrieve(0) reads the last row
     }
-    const src = (this.data.buffer as Buf).subarray(row * n, row * n + n);
-    return Tensor.fromBuffer(src.slice() as Buf, this.target.shape, this.target.dtype);
+    return Tensor.fromBuffer(copyRow(this.data.buffer as Buf, row * n, n), this.target.shape, this.target.dtype);
   }
 
   private _i(fn: string): number {

@@ -52,7 +52,11 @@ export class Node {
   private savedVersions: number[] = [];
   private nIn: number;
 
+  /** Nodes created so far (a step scope recycles its temporaries only when its step recorded no graph). */
+  static created = 0;
+
   constructor(name: string, inputs: readonly Tensor[], numOutputs: number, backward: BackwardFn, attrs: Record<string, any>) {
+    Node.created++;
     this.name = name;
     this.numOutputs = numOutputs;
     this.backwardFn = backward;

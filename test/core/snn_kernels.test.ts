@@ -14,7 +14,7 @@ function rng(seed: number): () => number {
   return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
 }
 
-const LAYOUT = { V: 'f32', I: 'f32', S: 'f32', T: 'f32', G: 'f32', SP: 'u8' } as const;
+const LAYOUT = { V: 'f32', I: 'f32', S: 'f32', T: 'f32', G: 'f32', SP: 'u8', IDX: 'i32' } as const;
 
 function fillState(a: SnnArena, seed: number): void {
   const r = rng(seed);
@@ -50,12 +50,17 @@ test.each([1, 4, 7, 4000, 4001])('SIMD kernels are bit-identical to the JS refer
       a.expDecay(a.f32('G'), 0.0199, 5);
       a.condAcc(a.f32('I'), a.f32('G'), a.f32('V'), -80);
       a.add(a.f32('I'), a.f32('S'));
-      const cnt = a.lif(a.f32('V'), a.f32('I'), step % 3 === 0 ? a.f32('S') : null, a.f32('T'), a.u8('SP'), t, 0.09975, 20, -60, 1, -50, -60, step % 2 ? 5 : -Infinity);
+      const cnt = a.lif(a.f32('V'), a.f32('I'), step % 3 === 0 ? a.f32('S') : null, a.f32('T'), a.u8('SP'), a.i32('IDX'), t, 0.09975, 20, -60, 1, -50, -60, step % 2 ? 5 : -Infinity);
       (a as unknown as { cnt: number }).cnt = cnt;
     }
     expect((w as unknown as { cnt: number }).cnt).toBe((j as unknown as { cnt: number }).cnt);
     for (const k of ['V', 'I', 'T', 'G'] as const) expect(bits(w.f32(k))).toEqual(bits(j.f32(k)));
     expect(bits(w.u8('SP'))).toEqual(bits(j.u8('SP')));
+    // the spike list: the indices of the set spike bytes, ascending
+    const cnt = (w as unknown as { cnt: number }).cnt;
+    const want = Array.from(w.u8('SP')).flatMap((b, k) => (b ? [k] : []));
+    expect(Array.from(w.i32('IDX').subarray(0, cnt))).toEqual(want);
+    expect(Array.from(j.i32('IDX').subarray(0, cnt))).toEqual(want);
   }
 });
 
@@ -65,19 +70,20 @@ test('the JS LIF step matches the formulas evaluated in float64 (within float32 
   const I = new Float32Array([20, 20, 0, 35, 0, -3, 20, 100]);
   const T = new Float32Array([-1e7, -1e7, -1e7, 1.5, -1e7, 2, -1e7, -1e7]);
   const S = new Float32Array([0, 0, 0, 0, 0, 0, 0.5, 0]);
-  const SP = new Uint8Array(n);
+  const SP = new Uint8Array(n), IDX = new Int32Array(n);
   const t = 6, c = 0.1 * ((Math.exp(-0.1 / 20) - 1) / (-0.1 / 20)), tau = 20, tauRef = 5;
   const want = Array.from(V, (v, k) => {
     let vn = v + (c * (-v - 60 + I[k])) / tau + S[k];
     if (t - T[k] <= tauRef) vn = v;
     return vn >= -50 ? -60 : vn;
   });
-  const spikes = lifJs(n, V, I, S, T, SP, t, c, tau, -60, 1, -50, -60, tauRef);
+  const spikes = lifJs(n, V, I, S, T, SP, IDX, t, c, tau, -60, 1, -50, -60, tauRef);
   for (let k = 0; k < n; k++) expect(Math.abs(V[k] - want[k])).toBeLessThanOrEqual(1e-5);
   // neuron 1 crosses (−50.05 + 0.1·(10.05 + 20)/20 ≈ −49.9), neuron 3 is held (t − 1.5 = 4.5 ≤ 5), neuron 4 spikes
   // from −49, neuron 6 crosses with its delta input (−50.2 + 0.0049 + 0.5)
   expect(Array.from(SP)).toEqual([0, 1, 0, 0, 1, 0, 1, 0]);
   expect(spikes).toBe(3);
+  expect(Array.from(IDX.subarray(0, 3))).toEqual([1, 4, 6]);
   expect(Array.from(T)).toEqual([-1e7, 6, -1e7, 1.5, 6, 2, 6, -1e7].map(Math.fround));
 });
 

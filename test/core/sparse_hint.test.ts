@@ -3,7 +3,7 @@
  * records the outputs it wrote, bp.dyn.Expon.add_current adds only those — with the same float32 result as adding
  * the whole dense tensor, and falling back to the dense add when the hint is stale.
  */
-import { TouchList, setSparseHint, sparseHint } from '../../src/core/sparse_hint';
+import { TouchList, hintedNonzeros, setSparseHint, sparseHint } from '../../src/core/sparse_hint';
 import { bp, bm } from '../../src/brainpy/index';
 import * as torch from '../../src/torch/index';
 
@@ -57,4 +57,30 @@ test('Expon.add_current with a hinted output equals the dense float32 add, and f
   syn.add_current(y);
   for (let j = 0; j < n; j++) ref[j] = Math.fround(ref[j] + yd[j]);
   expect(Array.from(syn.g.buffer as Float32Array)).toEqual(Array.from(ref));
+});
+
+test('a neuron group publishes its spikes as a sorted hint; delay reads and narrowed views of it skip the scan with the same products', () => {
+  const N = new bp.dyn.LifRef(300, { V_rest: -60, V_th: -50, V_reset: -60, tau: 20, tau_ref: 5, V_initializer: new bp.init.Uniform(-60, -49, 9) });
+  const delay = new bp.VarDelay(N.spike, { entries: { I: null } });
+  const comm = new bp.dnn.EventJitFPHomoLinear(100, 500, { prob: 0.3, weight: 0.5, seed: 2 });
+  bp.share.save({ i: 0, t: 0 });
+  N.call(15);
+  const h = sparseHint(N.spike)!;
+  const spikes = Array.from(N.spike.buffer as Uint8Array).flatMap((b, k) => (b ? [k] : []));
+  expect(spikes.length).toBeGreaterThan(5);
+  expect(Array.from(h.idx.subarray(0, h.count))).toEqual(spikes);
+  const spk = delay.at('I');
+  expect(sparseHint(spk)).toBe(h); // the snapshot carries the hint
+  const view = spk.narrow(0, 200, 100);
+  const slice = { idx: new Int32Array(0), from: 0, to: 0, shift: 0 };
+  expect(hintedNonzeros(view, slice)).toBe(true);
+  expect(Array.from(slice.idx.subarray(slice.from, slice.to), (p) => p - slice.shift)).toEqual(spikes.filter((k) => k >= 200).map((k) => k - 200));
+  // the product from the hinted view equals the product from an unhinted copy (which is scanned)
+  const copy = torch.Tensor.fromBuffer((view.contiguous().buffer as Uint8Array).slice(view.offset, view.offset + 100), [100], 'bool');
+  expect(hintedNonzeros(copy, slice)).toBe(false);
+  expect(Array.from(comm.call(view).buffer as Float32Array)).toEqual(Array.from(comm.call(copy).buffer as Float32Array));
+  // the next step refills the list: the old snapshot's hint is stale
+  bp.share.save({ i: 1, t: Math.fround(0.1) });
+  N.call(15);
+  expect(sparseHint(spk)).toBeNull();
 });

@@ -26,7 +26,7 @@ import { ZeroInit } from '../initialize/regular_inits';
 import { get_dt } from '../math/environment';
 import { exprel_f32 } from '../math/others';
 import { Variable } from '../math/variables';
-import { SnnArena } from '../../torch/utils/kernels';
+import { SnnArena, TouchList, setSparseHint } from '../../torch/utils/kernels';
 import { adoptStorage, checkInit, checkKeys, checkMethod, f32, initVariable, num, requireNonBatching, toVarshape, u8, type StateInit } from './_common';
 import { isCondCurrent } from './outs';
 import { assignState, checkBatchSize, checkLifMode, checkSpkFun, initStateV, lifTensorUpdate, modeBatch, stateShape, type SpkFun } from './_lif_training';
@@ -75,6 +75,8 @@ abstract class _LifBase extends DynamicalSystem {
   private _S: Float32Array;
   /** Lif / LifRef state for the step kernels (V, t_last_spike, spike bytes, current, delta, conductance scratch). */
   private _ar: SnnArena | null = null;
+  /** The spiking indices of the last step, published as the spike Variable's nonzero hint (consumers skip silence). */
+  private readonly _spikeList = new TouchList(0, true);
 
   constructor(size: number | number[], options: LifRefOptions | undefined, isRef: boolean) {
     const fn = `bp.dyn.${new.target.name}`;
@@ -122,7 +124,7 @@ abstract class _LifBase extends DynamicalSystem {
   /** Moves V, spike and t_last_spike into an SnnArena (padding V is NaN, which never spikes). */
   private _adopt(): void {
     const n = this.num;
-    const ar = new SnnArena(n, { V: 'f32', T: 'f32', I: 'f32', S: 'f32', G: 'f32', SP: 'u8' });
+    const ar = new SnnArena(n, { V: 'f32', T: 'f32', I: 'f32', S: 'f32', G: 'f32', SP: 'u8', IDX: 'i32' });
     ar.f32('V').fill(NaN, n);
     ar.f32('T').fill(-1e7);
     adoptStorage(this.V, ar.f32('V').subarray(0, n));
@@ -174,12 +176,15 @@ abstract class _LifBase extends DynamicalSystem {
     const c0 = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * Math.fround(-1 / tau))));
     const t32 = Math.fround(t);
     const tauRef = this._ref ? Math.fround(this.tau_ref) : -Infinity;
-    ar.lif(V, I, S, T, SP, t32, c0, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
+    const IDX = ar.i32('IDX');
+    const cnt = ar.lif(V, I, S, T, SP, IDX, t32, c0, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
+    this._spikeList.publish(IDX, cnt);
     if (this.refractory) {
       const rf = u8(this.refractory);
       for (let k = 0; k < n; k++) rf[k] = SP[k] !== 0 || Math.fround(t32 - T[k]) <= tauRef ? 1 : 0;
     }
     if (this.spk_dtype !== 'bool') { const sp = f32(this.spike); for (let k = 0; k < n; k++) sp[k] = SP[k]; }
+    setSparseHint(this.spike, this._spikeList);
     return this.spike;
   }
 

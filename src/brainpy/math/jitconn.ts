@@ -37,7 +37,7 @@
 import * as torch from '../../torch/index';
 import { isPlainObject } from '../../torch/nn/modules/module';
 import { checkOptions, fail } from '../../torch/utils/checks';
-import { TouchList, setSparseHint } from '../../torch/utils/kernels';
+import { TouchList, hintedNonzeros, setSparseHint, type HintSlice } from '../../torch/utils/kernels';
 import { geometry, jitDense, jitMatmul, type EventInput, type FloatArray, type JitOp } from './jitconn_kernels';
 import { connLength, JITCONN_RNGS, type JitconnRng, type WeightKind } from './jitconn_walk';
 
@@ -204,20 +204,20 @@ function outTensor(call: Call, out: FloatArray, lenOut: number): Tensor {
   return torch.from_typed_array(out, [lenOut, call.K]);
 }
 
-function eventInput(op: JitOp, raw: TypedArray, isBool: boolean, K: number): EventInput {
+function eventInput(op: JitOp, raw: TypedArray, isBool: boolean, K: number, list: HintSlice | null = null): EventInput {
   const n = raw.length;
   // a bool vector's bytes already are the flags of the scatter kernel, which only tests them for nonzero
-  if (isBool && K === 1 && raw instanceof Uint8Array && !geometry(op).gather) return { active: raw, values: null };
+  if (isBool && K === 1 && raw instanceof Uint8Array && !geometry(op).gather) return { active: raw, values: null, list };
   const active = new Uint8Array(n);
   if (isBool || op.rng === 'mt19937-b') for (let i = 0; i < n; i++) active[i] = raw[i] !== 0 ? 1 : 0; // NaN counts (numba's != 0)
   else for (let i = 0; i < n; i++) active[i] = raw[i] > 0 ? 1 : 0;
   const quirk = op.rng === 'mt19937-b' && op.kind === 'homo' && !isBool && K === 1 && geometry(op).gather;
-  return { active, values: quirk ? toFloat(raw, op.dtype) : null };
+  return { active, values: quirk ? toFloat(raw, op.dtype) : null, list: null };
 }
 
 /** Runs op on raw input data in the call's layout; returns the output data in canonical layout (lenOut, K). */
-function runCanonical(op: JitOp, x: TypedArray, isBool: boolean, K: number, touched: TouchList | null = null): FloatArray {
-  if (op.event) return jitMatmul(op, null, K, eventInput(op, x, isBool, K), touched);
+function runCanonical(op: JitOp, x: TypedArray, isBool: boolean, K: number, touched: TouchList | null = null, list: HintSlice | null = null): FloatArray {
+  if (op.event) return jitMatmul(op, null, K, eventInput(op, x, isBool, K, list), touched);
   return jitMatmul(op, toFloat(x, op.dtype), K, null);
 }
 
@@ -235,12 +235,17 @@ function scalarGrad(p: Param | null, v: number): Tensor | null {
 // the outputs written by the last event scatter (one list for all calls: a hint goes stale when it is refilled)
 const _touched = new TouchList();
 
+// the known active inputs of a spike vector (a neuron group's spike list), reused across calls
+const _active: HintSlice = { idx: new Int32Array(0), from: 0, to: 0, shift: 0 };
+
 /** The product itself; `x` is the vector's data in canonical layout. */
-function matmulForward(call: Call, x: TypedArray, isBool: boolean): Tensor {
+function matmulForward(call: Call, x: TypedArray, isBool: boolean, vector: Tensor): Tensor {
   const g = geometry(call.op);
   // an event vector's scatter output is nonzero only where its active inputs scattered: consumers may add just those
   const hint = call.op.event && call.K === 1 && call.inShape.length === 1 && !g.gather;
-  const out = outTensor(call, runCanonical(call.op, x, isBool, call.K, hint ? _touched : null), g.lenOut);
+  // and a spike vector whose active positions are known is not scanned (era B must walk every line: not used there)
+  const list = hint && isBool && call.op.rng !== 'mt19937-b' && hintedNonzeros(vector, _active) ? _active : null;
+  const out = outTensor(call, runCanonical(call.op, x, isBool, call.K, hint ? _touched : null, list), g.lenOut);
   if (hint) setSparseHint(out, _touched);
   return out;
 }
@@ -252,7 +257,7 @@ class JitconnMatmul extends torch.autograd.Function {
     ctx.x = x; // canonical input data, kept for the weight gradients
     ctx.isBool = vector.dtype === 'bool';
     ctx.save_for_backward(vector); // so that an in-place change of the vector before backward raises
-    return matmulForward(call, x, ctx.isBool);
+    return matmulForward(call, x, ctx.isBool, vector);
   }
 
   static override backward(ctx: torch.autograd.FunctionCtx, gOut: Tensor): (Tensor | null)[] {
@@ -316,7 +321,7 @@ function matmulCall(fn: string, kind: WeightKind, event: boolean, vector: unknow
   const call: Call = { fn, op, inShape: vector.shape.slice(), K, batchFirst: vector.ndim === 2 && p.transpose, params: [a, b] };
   const grad = torch.is_grad_enabled() && (vector.requires_grad || (a instanceof torch.Tensor && a.requires_grad) || (b instanceof torch.Tensor && b.requires_grad));
   // nothing to differentiate (spike vectors, number weights): skip the autograd Function's bookkeeping
-  if (!grad) return matmulForward(call, canonical(call, contiguousData(vector), g.lenIn), vector.dtype === 'bool');
+  if (!grad) return matmulForward(call, canonical(call, contiguousData(vector), g.lenIn), vector.dtype === 'bool', vector);
   return JitconnMatmul.apply(vector, a, b, call);
 }
 

@@ -15,8 +15,8 @@
  * or float32 as the kernel declares it, scattered sums round to float32 at every add (the output array is float32).
  * With float64 data everything stays float64.
  */
-import type { TouchList } from '../../torch/utils/kernels';
-import { lineCacheFor, makeWalker, type WalkSpec, type JitconnRng, type LineWalker, type WeightKind } from './jitconn_walk';
+import { scratch, type HintSlice, type TouchList } from '../../torch/utils/kernels';
+import { lineCacheFor, makeWalker, type LineCache, type WalkSpec, type JitconnRng, type LineWalker, type WeightKind } from './jitconn_walk';
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -86,9 +86,13 @@ function stampsFor(n: number): Int32Array {
   return _stamp;
 }
 
-/** What the event kernels see of an input: active flags, and (era B's homo gather quirk) the values themselves. */
+/**
+ * What the event kernels see of an input: active flags, (era B's homo gather quirk) the values themselves, and
+ * optionally the positions that can be active in ascending order (the scatter form then visits only those).
+ */
 export interface EventInput {
   active: Uint8Array;
+  list?: HintSlice | null;
   /** Era B, float input, homo weight, gather form: the kernel adds the value of an active input, not 1. */
   values: FloatArray | null;
 }
@@ -99,7 +103,8 @@ export interface EventInput {
  */
 export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventInput | null, touched: TouchList | null = null): FloatArray {
   const g = geometry(op);
-  const out = alloc(op.dtype, g.lenOut * K);
+  // a step temporary: inside bm.for_loop its array is recycled when the step is over (core/step_scope.ts)
+  const out = op.dtype === 'float32' ? scratch(Float32Array, g.lenOut * K) : scratch(Float64Array, g.lenOut * K);
   if (g.lenOut === 0 || K === 0) return out;
   const walker = walkerOf(op, g.lineLen);
   walker.reset();
@@ -183,6 +188,26 @@ function floatVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
 // ---- event matrix-vector ----------------------------------------------------------------------------------------------------
 
 /**
+ * Adds line i of the scatter form into out (its weight, or the homo weight, at each position), from the cache or
+ * generated (and cached); with stamps, lists first-touched outputs in touched. Returns the new touched count.
+ */
+function scatterLine(i: number, walker: LineWalker, cache: LineCache | null, idx: Int32Array, w: Float64Array, out: FloatArray,
+  homo: boolean, weight: number, stamp: Int32Array | null, gen: number, touched: Int32Array | null, nt: number): number {
+  let ids = idx, ws = w, o = 0, cnt: number;
+  const at = cache !== null ? cache.start[i] : -1;
+  if (at >= 0) { ids = cache!.idx; ws = cache!.w ?? w; o = at; cnt = cache!.len[i]; } else {
+    cnt = walker.fill(i, idx, w);
+    if (cache !== null) cache.put(i, idx, w, cnt);
+  }
+  for (let t = 0; t < cnt; t++) {
+    const j = ids[o + t];
+    if (stamp !== null && stamp[j] !== gen) { stamp[j] = gen; touched![nt++] = j; }
+    out[j] += homo ? weight : ws[o + t];
+  }
+  return nt;
+}
+
+/**
  * Event matrix-vector product. Given a TouchList, the scatter form also lists there the outputs it wrote (distinct, in
  * first-touch order); the gather form writes every output and leaves the list untouched.
  */
@@ -226,6 +251,18 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
   const n = g.nLines;
   // lines met again are read back from the cache (same positions and weights as regenerating them)
   const cache = seq ? null : lineCacheFor(specOf(op, g.lineLen), n);
+  // a sorted list of the possibly active inputs replaces the scan (same lines, same ascending order)
+  const list = !seq && ev.list ? ev.list : null;
+  if (list !== null) {
+    const L = list.idx, sh = list.shift;
+    for (let p = list.from; p < list.to; p++) {
+      const i = L[p] - sh;
+      if (!act[i]) continue;
+      nt = scatterLine(i, walker, cache, idx, w, out, homo, weight, stamp, gen, touched, nt);
+    }
+    if (tl !== null) tl.count = nt;
+    return;
+  }
   // most inputs are silent: when the flags are 4-byte aligned, whole zero words are skipped
   const nw = !seq && act.byteOffset % 4 === 0 ? n >>> 2 : 0;
   const words = nw > 0 ? new Uint32Array(act.buffer, act.byteOffset, nw) : null;
@@ -240,17 +277,7 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
         if (seq) walker.fill(i, idx, w); // era B: the shared stream must advance past this line
         continue;
       }
-      let ids = idx, ws = w, o = 0, cnt: number;
-      const at = cache !== null ? cache.start[i] : -1;
-      if (at >= 0) { ids = cache!.idx; ws = cache!.w ?? w; o = at; cnt = cache!.len[i]; } else {
-        cnt = walker.fill(i, idx, w);
-        if (cache !== null) cache.put(i, idx, w, cnt);
-      }
-      for (let t = 0; t < cnt; t++) {
-        const j = ids[o + t];
-        if (stamp !== null && stamp[j] !== gen) { stamp[j] = gen; touched![nt++] = j; }
-        out[j] += homo ? weight : ws[o + t];
-      }
+      nt = scatterLine(i, walker, cache, idx, w, out, homo, weight, stamp, gen, touched, nt);
     }
   }
   if (tl !== null) tl.count = nt;

@@ -12,12 +12,17 @@
  *   overwrites) and stacked along a new leading axis: a Tensor → a Tensor of shape [T, ...]; a number or boolean →
  *   a float32 / bool Tensor of shape [T]; arrays and plain objects of those → the same structure of stacked results;
  *   undefined / null → undefined. The shape and dtype must stay the same on every step.
+ * - As in JAX, where the body runs as one traced scan step, values a step computes and does not return are temporaries:
+ *   event-driven products (bm.jitconn / bp.dnn event layers) and delay reads inside the body reuse their arrays on
+ *   the next step (core/step_scope.ts). Keep a value beyond its step by returning it (or copying it, `.clone()`), not by
+ *   storing it aside — in BrainPy that is a leaked tracer. Steps that record an autograd graph reuse nothing.
  * - Options (BrainPy's keyword arguments): `reverse` (iterate from the last element; results keep their operand
  *   positions, as jax.lax.scan does), `progress_bar` (true, or a number of updates, prints progress to stderr),
  *   and `unroll`, `remat`, `jit`, `unroll_kwargs`, which only tune JAX compilation and are accepted and ignored.
  */
 import { Tensor } from '../../torch/index';
 import { describe, fail, isPlainObject } from '../../torch/utils/checks';
+import { withStepScope } from '../../torch/utils/kernels';
 
 export interface ForLoopOptions {
   reverse?: boolean;
@@ -141,14 +146,17 @@ export function for_loop(body: (...args: any[]) => any, operands: Operand | read
   };
 
   let tree: Tree | null = null;
-  for (let s = 0; s < T; s++) {
-    const k = reverse ? T - 1 - s : s;
-    const args = ops.map((op) => (op instanceof Tensor ? op.select(0, k) : (op as readonly number[])[k]));
-    const out = body(...args);
-    if (tree === null) tree = build(out, T, '');
-    put(tree, out, k, '');
-    if (updates > 0 && ((s + 1) % Math.max(1, Math.floor(T / updates)) === 0 || s + 1 === T)) report(s + 1);
-  }
+  withStepScope((scope) => {
+    for (let s = 0; s < T; s++) {
+      const k = reverse ? T - 1 - s : s;
+      const args = ops.map((op) => (op instanceof Tensor ? op.select(0, k) : (op as readonly number[])[k]));
+      const out = body(...args);
+      if (tree === null) tree = build(out, T, '');
+      put(tree, out, k, '');
+      scope.next(); // the step's results are copied: its temporaries may be reused (see the header)
+      if (updates > 0 && ((s + 1) % Math.max(1, Math.floor(T / updates)) === 0 || s + 1 === T)) report(s + 1);
+    }
+  });
   if (tree === null) return undefined;
   return finish(tree);
 }

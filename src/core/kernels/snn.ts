@@ -17,7 +17,7 @@ const fr = Math.fround;
 export type SnnBackend = 'wasm' | 'js';
 
 interface WasmExports {
-  lif(n: number, pV: number, pI: number, pS: number, pT: number, pSp: number, hasDelta: number, t: number, c: number,
+  lif(n: number, pV: number, pI: number, pS: number, pT: number, pSp: number, pIdx: number, hasDelta: number, t: number, c: number,
     tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number;
   cond_acc(n: number, pI: number, pG: number, pV: number, E: number): void;
   add(n: number, pI: number, pG: number): void;
@@ -65,7 +65,7 @@ export function snn_backend(): SnnBackend {
   return wasmModule() ? 'wasm' : 'js';
 }
 
-type Layout = Record<string, 'f32' | 'u8'>;
+type Layout = Record<string, 'f32' | 'i32' | 'u8'>;
 
 /** Float32/Uint8 arrays of one owner, padded to a multiple of 4 elements, with the kernels that run on them. */
 export class SnnArena {
@@ -76,6 +76,7 @@ export class SnnArena {
   readonly n4: number;
   private readonly _f32 = new Map<string, Float32Array>();
   private readonly _u8 = new Map<string, Uint8Array>();
+  private readonly _i32 = new Map<string, Int32Array>();
   private readonly _x: WasmExports | null = null;
 
   constructor(n: number, layout: Layout) {
@@ -85,7 +86,7 @@ export class SnnArena {
     this.backend = snn_backend();
     const names = Object.keys(layout);
     let bytes = 0;
-    for (const k of names) bytes += layout[k] === 'f32' ? this.n4 * 4 : (this.n4 + 15) & ~15;
+    for (const k of names) bytes += layout[k] === 'u8' ? (this.n4 + 15) & ~15 : this.n4 * 4;
     let buffer: ArrayBuffer;
     if (this.backend === 'wasm') {
       const memory = new WebAssembly.Memory({ initial: math.max(1, math.ceil(bytes / 65536)) });
@@ -94,7 +95,8 @@ export class SnnArena {
     } else buffer = new ArrayBuffer(math.max(16, bytes));
     let off = 0;
     for (const k of names) {
-      if (layout[k] === 'f32') { this._f32.set(k, new Float32Array(buffer, off, this.n4)); off += this.n4 * 4; } else { this._u8.set(k, new Uint8Array(buffer, off, this.n4)); off += (this.n4 + 15) & ~15; }
+      const kind = layout[k];
+      if (kind === 'f32') { this._f32.set(k, new Float32Array(buffer, off, this.n4)); off += this.n4 * 4; } else if (kind === 'i32') { this._i32.set(k, new Int32Array(buffer, off, this.n4)); off += this.n4 * 4; } else { this._u8.set(k, new Uint8Array(buffer, off, this.n4)); off += (this.n4 + 15) & ~15; }
     }
   }
 
@@ -102,6 +104,13 @@ export class SnnArena {
   f32(name: string): Float32Array {
     const a = this._f32.get(name);
     if (!a) throw new Error(`SnnArena: no float32 array ${JSON.stringify(name)}`);
+    return a;
+  }
+
+  /** The padded int32 array `name` (n4 elements). */
+  i32(name: string): Int32Array {
+    const a = this._i32.get(name);
+    if (!a) throw new Error(`SnnArena: no int32 array ${JSON.stringify(name)}`);
     return a;
   }
 
@@ -114,14 +123,14 @@ export class SnnArena {
 
   /**
    * One LIF step over the arena's arrays (see snn.wat): V (in/out), I (current), S (delta input, or null), T (time
-   * of the last spike, in/out), SP (spike bytes, out). tau_ref = −Infinity disables the refractory test. Returns the
-   * number of spikes.
+   * of the last spike, in/out), SP (spike bytes, out), IDX (the spiking indices in ascending order, out).
+   * tau_ref = −Infinity disables the refractory test. Returns the number of spikes.
    */
-  lif(V: Float32Array, I: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array, t: number, c: number, tau: number,
+  lif(V: Float32Array, I: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array, IDX: Int32Array, t: number, c: number, tau: number,
     Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number {
     const x = this._x;
-    if (x) return x.lif(this.n4, V.byteOffset, I.byteOffset, S ? S.byteOffset : 0, T.byteOffset, SP.byteOffset, S ? 1 : 0, t, c, tau, Vrest, R, Vth, Vreset, tauRef);
-    return lifJs(this.n4, V, I, S, T, SP, t, c, tau, Vrest, R, Vth, Vreset, tauRef);
+    if (x) return x.lif(this.n4, V.byteOffset, I.byteOffset, S ? S.byteOffset : 0, T.byteOffset, SP.byteOffset, IDX.byteOffset, S ? 1 : 0, t, c, tau, Vrest, R, Vth, Vreset, tauRef);
+    return lifJs(this.n4, V, I, S, T, SP, IDX, t, c, tau, Vrest, R, Vth, Vreset, tauRef);
   }
 
   /** I = I + G·(E − V) */
@@ -148,7 +157,7 @@ export class SnnArena {
 
 // ---- JS kernels (the reference of snn.wat: same float32 operations in the same order) -----------------------------
 
-export function lifJs(n: number, V: Float32Array, I: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array,
+export function lifJs(n: number, V: Float32Array, I: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array, IDX: Int32Array,
   t: number, c: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number {
   t = fr(t); c = fr(c); tau = fr(tau); Vrest = fr(Vrest); R = fr(R); Vth = fr(Vth); Vreset = fr(Vreset); tauRef = fr(tauRef);
   let cnt = 0;
@@ -157,7 +166,7 @@ export function lifJs(n: number, V: Float32Array, I: Float32Array, S: Float32Arr
     let vn = fr(v + fr(c * fr(fr(fr(Vrest - v) + fr(R * I[k])) / tau)));
     if (S !== null) vn = fr(vn + S[k]);
     if (fr(t - T[k]) <= tauRef) vn = v;
-    if (vn >= Vth) { V[k] = Vreset; T[k] = t; SP[k] = 1; cnt++; } else { V[k] = vn; SP[k] = 0; }
+    if (vn >= Vth) { V[k] = Vreset; T[k] = t; SP[k] = 1; IDX[cnt++] = k; } else { V[k] = vn; SP[k] = 0; }
   }
   return cnt;
 }

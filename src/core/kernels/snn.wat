@@ -8,11 +8,12 @@
   ;; LIF step with an absolute refractory period (BrainPy 2.x bp.dyn.Lif / LifRef, currents frozen at the old V):
   ;;   vn = v + c·(((V_rest − v) + R·I) / tau)   [+ S when has_delta]
   ;;   held = (t − t_last) <= tau_ref  →  vn = v
-  ;;   spike = vn >= V_th  →  vn = V_reset, t_last = t;  sp = spike (bytes 0/1). Returns the spike count.
+  ;;   spike = vn >= V_th  →  vn = V_reset, t_last = t;  sp = spike (bytes 0/1), and the spiking indices in ascending
+  ;;   order at pIdx (i32). Returns the spike count.
   (func (export "lif") (param $n i32) (param $pV i32) (param $pI i32) (param $pS i32) (param $pT i32) (param $pSp i32)
-        (param $has_delta i32) (param $t f32) (param $c f32) (param $tau f32) (param $Vrest f32) (param $R f32)
-        (param $Vth f32) (param $Vreset f32) (param $tauRef f32) (result i32)
-    (local $k i32) (local $o i32) (local $cnt v128)
+        (param $pIdx i32) (param $has_delta i32) (param $t f32) (param $c f32) (param $tau f32) (param $Vrest f32)
+        (param $R f32) (param $Vth f32) (param $Vreset f32) (param $tauRef f32) (result i32)
+    (local $k i32) (local $o i32) (local $cnt i32) (local $b i32) (local $j i32)
     (local $v v128) (local $vn v128) (local $tl v128) (local $s v128)
     (local $vt v128) (local $vc v128) (local $vtau v128) (local $vrest v128) (local $vR v128) (local $vth v128)
     (local $vreset v128) (local $vtref v128)
@@ -44,15 +45,24 @@
       (v128.store (i32.add (local.get $pV) (local.get $o)) (v128.bitselect (local.get $vreset) (local.get $vn) (local.get $s)))
       (v128.store (i32.add (local.get $pT) (local.get $o)) (v128.bitselect (local.get $vt) (local.get $tl) (local.get $s)))
       ;; lanes of s are all-ones or zero: narrow to 4 bytes, keep bit 0 of each
-      (i32.store (i32.add (local.get $pSp) (local.get $k))
-        (i32.and (i32x4.extract_lane 0
+      (local.set $b (i32.and (i32x4.extract_lane 0
           (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $s) (local.get $s)) (local.get $s)))
           (i32.const 0x01010101)))
-      (local.set $cnt (i32x4.sub (local.get $cnt) (local.get $s)))
+      (i32.store (i32.add (local.get $pSp) (local.get $k)) (local.get $b))
+      ;; rare: list the spiking lanes in order
+      (if (local.get $b) (then
+        (local.set $j (local.get $k))
+        (block $lanes (loop $LL
+          (br_if $lanes (i32.eqz (local.get $b)))
+          (if (i32.and (local.get $b) (i32.const 1)) (then
+            (i32.store (i32.add (local.get $pIdx) (i32.shl (local.get $cnt) (i32.const 2))) (local.get $j))
+            (local.set $cnt (i32.add (local.get $cnt) (i32.const 1)))))
+          (local.set $b (i32.shr_u (local.get $b) (i32.const 8)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $LL)))))
       (local.set $k (i32.add (local.get $k) (i32.const 4)))
       (br $L)))
-    (i32.add (i32.add (i32x4.extract_lane 0 (local.get $cnt)) (i32x4.extract_lane 1 (local.get $cnt)))
-             (i32.add (i32x4.extract_lane 2 (local.get $cnt)) (i32x4.extract_lane 3 (local.get $cnt)))))
+    (local.get $cnt))
 
   ;; Conductance-based current: I = I + g·(E − V)
   (func (export "cond_acc") (param $n i32) (param $pI i32) (param $pG i32) (param $pV i32) (param $E f32)

@@ -4,4 +4,5 @@
  * of event-driven products.
  */
 export { SnnArena, set_snn_backend, snn_backend, type SnnBackend } from '../../core/kernels/snn';
-export { TouchList, setSparseHint, sparseHint } from '../../core/sparse_hint';
+export { TouchList, hintedNonzeros, setSparseHint, sparseHint, type HintSlice } from '../../core/sparse_hint';
+export { StepScope, scratch, withStepScope } from '../../core/step_scope';
