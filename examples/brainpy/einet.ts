@@ -144,11 +144,15 @@ export function runEINet(form: EINetForm, duration: number, opts: EINetOptions =
     let off = 0;
     for (const g of groups) {
       const s = g.spike.buffer as Uint8Array, o = g.spike.offset, m = g.num;
-      // most neurons are silent: skip 4 spike bytes at a time when they are 4-byte aligned
-      const words = (s.byteOffset + o) % 4 === 0 ? new Uint32Array(s.buffer, s.byteOffset + o, m >>> 2) : null;
-      for (let k = 0; k < m; k++) {
-        if (words !== null && (k & 3) === 0 && k + 4 <= m && words[k >>> 2] === 0) { k += 3; continue; }
-        if (s[o + k]) { counts[off + k]++; spikes++; if (rec) { sSteps.push(i); sIds.push(off + k); } }
+      // most neurons are silent: test 8 spike bytes (0/1 each) at once as a float64, which is 0 only if all are 0
+      const w8 = (s.byteOffset + o) % 8 === 0 ? new Float64Array(s.buffer, s.byteOffset + o, m >>> 3) : null;
+      const m8 = w8 === null ? 0 : w8.length;
+      for (let q = 0; q <= m8; q++) {
+        if (q < m8 && w8![q] === 0) continue;
+        const k1 = q < m8 ? 8 * q + 8 : m;
+        for (let k = q < m8 ? 8 * q : 8 * m8; k < k1; k++) {
+          if (s[o + k]) { counts[off + k]++; spikes++; if (rec) { sSteps.push(i); sIds.push(off + k); } }
+        }
       }
       off += m;
     }

@@ -786,10 +786,25 @@ abstract class JitLinear extends Layer {
     }
   }
 
+  // the checked call of the last _mv, reused while the layer's numbers stay the same (number weights only)
+  private _prep: jitconn.PreparedMv | null = null;
+  private _prepKey: unknown[] = [];
+
   protected _mv(v: Tensor): Tensor {
-    const o = this._opts;
     const a = this._wargs(this._weight());
     const e = this._event;
+    if (typeof a[0] === 'number' && (a.length === 1 || typeof a[1] === 'number')) {
+      const key = this._prepKey;
+      const same = this._prep !== null && key[0] === a[0] && key[1] === a[1] && key[2] === this.prob && key[3] === this.seed && key[4] === this.transpose
+        && key[5] === this.atomic && key[6] === jitconn.get_default_rng() && key[7] === this.num_in && key[8] === this.num_out;
+      if (!same) {
+        const fn = `bm.jitconn.${e ? 'event_' : ''}mv_prob_${this._kind}`;
+        this._prep = jitconn.prepare_mv(fn, this._kind, e, a[0], a[1], this.prob, this.seed, this._opts);
+        this._prepKey = [a[0], a[1], this.prob, this.seed, this.transpose, this.atomic, jitconn.get_default_rng(), this.num_in, this.num_out];
+      }
+      return jitconn.run_mv(this._prep!, v);
+    }
+    const o = this._opts;
     switch (this._kind) {
       case 'homo': return (e ? jitconn.event_mv_prob_homo : jitconn.mv_prob_homo)(v, a[0], this.prob, this.seed, o);
       case 'uniform': return (e ? jitconn.event_mv_prob_uniform : jitconn.mv_prob_uniform)(v, a[0], a[1], this.prob, this.seed, o);
@@ -806,6 +821,7 @@ abstract class JitLinear extends Layer {
     checkLast(fn, x, inLen, this.transpose ? 'num_out (transpose=True)' : 'num_in');
     const w = this._weight();
     const xin = this._event ? x : asFloat(x, w === null ? 'float32' : weightDtype(w));
+    if (xin.ndim === 1) return this._mv(xin);
     return rowwise(xin, outLen, (v) => this._mv(v), (X) => {
       // brainevent 0.2.0's matrix-matrix kernels walk another matrix than its matrix-vector ones: there, apply the
       // vector product row by row (BrainPy's vmap of the vector op); the other eras give the same M either way

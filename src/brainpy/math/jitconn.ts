@@ -38,7 +38,7 @@ import * as torch from '../../torch/index';
 import { isPlainObject } from '../../torch/nn/modules/module';
 import { checkOptions, fail } from '../../torch/utils/checks';
 import { TouchList, hintedNonzeros, setSparseHint, type HintSlice } from '../../torch/utils/kernels';
-import { geometry, jitDense, jitMatmul, type EventInput, type FloatArray, type JitOp } from './jitconn_kernels';
+import { derivedOp, geometry, jitDense, jitMatmul, type EventInput, type FloatArray, type JitOp } from './jitconn_kernels';
 import { connLength, JITCONN_RNGS, type JitconnRng, type WeightKind } from './jitconn_walk';
 
 type Tensor = torch.Tensor;
@@ -268,7 +268,7 @@ class JitconnMatmul extends torch.autograd.Function {
     const out: (Tensor | null)[] = [null, null, null, null];
     if (ctx.needs_input_grad[0]) {
       // brainevent's transpose rule: the float product with Mᵀ (the same M), also for the event ops
-      const t: JitOp = { ...op, transpose: !op.transpose, event: false };
+      const t: JitOp = derivedOp(op, { transpose: !op.transpose, event: false });
       const gx = jitMatmul(t, gc, call.K, null);
       const shape = call.inShape;
       const data = call.batchFirst ? transpose2d(gx, g.lenIn, call.K) : gx;
@@ -277,7 +277,7 @@ class JitconnMatmul extends torch.autograd.Function {
     if (ctx.needs_input_grad[1] || ctx.needs_input_grad[2]) {
       void ctx.saved_tensors; // version check
       const x = ctx.x as TypedArray;
-      const basis = (a: number, b: number): FloatArray => runCanonical({ ...op, a, b }, x, ctx.isBool, call.K);
+      const basis = (a: number, b: number): FloatArray => runCanonical(derivedOp(op, { a, b }), x, ctx.isBool, call.K);
       const [pa, pb] = call.params;
       if (op.kind === 'homo') out[1] = scalarGrad(pa, dot(gc, basis(1, 0)));
       else if (op.kind === 'uniform') {
@@ -296,11 +296,28 @@ class JitconnMatmul extends torch.autograd.Function {
   }
 }
 
+/** A product whose arguments were checked once: what bp.dnn's JIT layers call every step (prepare_mv / run_mv). */
+export interface PreparedMv {
+  fn: string; kind: WeightKind; event: boolean; a: Param; b: Param | null; clen: number; p: Parsed;
+  /** The call of 1-D float32 vectors, built on first use. */
+  call1: Call | null;
+}
+
 function matmulCall(fn: string, kind: WeightKind, event: boolean, vector: unknown, a: Param, b: Param | null, clen: number, rest: unknown[]): Tensor {
+  return matmulRun({ fn, kind, event, a, b, clen, p: parseRest(fn, rest, false), call1: null }, vector);
+}
+
+function matmulRun(prep: PreparedMv, vector: unknown): Tensor {
+  const { fn, kind, event, a, b, clen, p } = prep;
   const arg = event ? 'events' : 'vector'; // BrainPy's parameter names
   if (!(vector instanceof torch.Tensor)) fail(fn, arg, 'a Tensor', vector);
-  const p = parseRest(fn, rest, false);
   if (vector.ndim !== 1 && vector.ndim !== 2) fail(fn, arg, 'a 1-D vector (or a 2-D matrix)', vector);
+  const grad = torch.is_grad_enabled() && (vector.requires_grad || (a instanceof torch.Tensor && a.requires_grad) || (b instanceof torch.Tensor && b.requires_grad));
+  // the common case (a spike vector, number weights) reuses the call built the first time
+  const c1 = prep.call1;
+  if (c1 !== null && !grad && vector.ndim === 1 && vector.dtype !== 'float64' && vector.shape[0] === c1.inShape[0]) {
+    return matmulForward(c1, contiguousData(vector), vector.dtype === 'bool', vector);
+  }
   // any dtype: a bool / int32 vector multiplies as its 0/1 / integer values (float32 output), as the numba kernels do
   const dtype = vector.dtype === 'float64' || isF64(a) || isF64(b) ? 'float64' : 'float32';
   const f32 = dtype === 'float32';
@@ -319,7 +336,7 @@ function matmulCall(fn: string, kind: WeightKind, event: boolean, vector: unknow
     throw new Error(`${fn}: ${arg} has shape [${vector.shape.join(', ')}], but shape=[${p.m}, ${p.n}] with transpose=${p.transpose}: ${what}`);
   }
   const call: Call = { fn, op, inShape: vector.shape.slice(), K, batchFirst: vector.ndim === 2 && p.transpose, params: [a, b] };
-  const grad = torch.is_grad_enabled() && (vector.requires_grad || (a instanceof torch.Tensor && a.requires_grad) || (b instanceof torch.Tensor && b.requires_grad));
+  if (vector.ndim === 1 && f32 && !(a instanceof torch.Tensor) && !(b instanceof torch.Tensor)) prep.call1 = call;
   // nothing to differentiate (spike vectors, number weights): skip the autograd Function's bookkeeping
   if (!grad) return matmulForward(call, canonical(call, contiguousData(vector), g.lenIn), vector.dtype === 'bool', vector);
   return JitconnMatmul.apply(vector, a, b, call);
@@ -341,6 +358,20 @@ function checkWeights(fn: string, kind: WeightKind, pa: Param, pb: Param | null)
   if (kind === 'uniform' && valueOf(pa) > valueOf(pb)) throw new Error(`${fn}: w_low (${valueOf(pa)}) must not exceed w_high (${valueOf(pb)})`);
   if (kind === 'normal' && valueOf(pb) < 0) fail(fn, 'w_sigma', 'non-negative', valueOf(pb));
 }
+
+/**
+ * Checks the arguments of an (event_)mv_prob_* call once; `run_mv(prep, vector)` then computes it like the public
+ * function would (same results and errors) with less per-call work. spikeport-internal (bp.dnn's JIT layers).
+ */
+export function prepare_mv(fn: string, kind: WeightKind, event: boolean, a: unknown, b: unknown, conn_prob: unknown, seed: unknown, options: JitconnOptions): PreparedMv {
+  const pa = checkParam(fn, kind === 'homo' ? 'weight' : kind === 'uniform' ? 'w_low' : 'w_mu', a);
+  const pb = kind === 'homo' ? null : checkParam(fn, kind === 'uniform' ? 'w_high' : 'w_sigma', b);
+  checkWeights(fn, kind, pa, pb);
+  const clen = connLength(checkProb(fn, conn_prob));
+  return { fn, kind, event, a: pa, b: pb, clen, p: parseRest(fn, [seed, options], false), call1: null };
+}
+
+export function run_mv(prep: PreparedMv, vector: Tensor): Tensor { return matmulRun(prep, vector); }
 
 /** y = M v (transpose=false) or Mᵀ v, M (shape) with weight `weight` at each connection (probability conn_prob). */
 export function mv_prob_homo(vector: Tensor, weight: Param, conn_prob: number, ...rest: Rest): Tensor {
@@ -389,7 +420,7 @@ class JitconnDense extends torch.autograd.Function {
   static override backward(ctx: torch.autograd.FunctionCtx, gOut: Tensor): (Tensor | null)[] {
     const { op, transpose, params } = ctx.call as DenseCall;
     const gc = toFloat(contiguousData(gOut), op.dtype);
-    const basis = (a: number, b: number): FloatArray => denseTensor({ ...op, a, b }, transpose);
+    const basis = (a: number, b: number): FloatArray => denseTensor(derivedOp(op, { a, b }), transpose);
     const [pa, pb] = params;
     if (op.kind === 'homo') return [scalarGrad(pa, dot(gc, basis(1, 0))), null, null];
     if (op.kind === 'uniform') {

@@ -38,6 +38,10 @@ export interface JitOp {
   dtype: 'float32' | 'float64';
   /** Era D lane count: 'mv' (32) for vectors, 'mm' (4) for matrices. */
   mode: 'mv' | 'mm';
+  /** Derived once per op object (a layer reuses its op every step): geometry, walk spec, walker. */
+  _geom?: Geometry;
+  _spec?: WalkSpec;
+  _walker?: LineWalker;
 }
 
 export interface Geometry {
@@ -48,8 +52,15 @@ export interface Geometry {
   lenOut: number;
 }
 
+/** A copy of op with some fields changed (without op's derived memo fields, which would be stale). */
+export function derivedOp(op: JitOp, changes: Partial<JitOp>): JitOp {
+  const { _geom, _spec, _walker, ...plain } = op;
+  return { ...plain, ...changes };
+}
+
 export function geometry(op: JitOp): Geometry {
-  return {
+  if (op._geom !== undefined) return op._geom;
+  return op._geom = {
     gather: op.corder !== op.transpose,
     nLines: op.corder ? op.m : op.n,
     lineLen: op.corder ? op.n : op.m,
@@ -59,11 +70,15 @@ export function geometry(op: JitOp): Geometry {
 }
 
 function specOf(op: JitOp, lineLen: number): WalkSpec {
-  return { rng: op.rng, kind: op.kind, seed: op.seed, clen: op.clen, lineLen, cols: op.n, mode: op.mode, a: op.a, b: op.b, f32: op.dtype === 'float32' };
+  if (op._spec !== undefined && op._spec.lineLen === lineLen) return op._spec;
+  return op._spec = { rng: op.rng, kind: op.kind, seed: op.seed, clen: op.clen, lineLen, cols: op.n, mode: op.mode, a: op.a, b: op.b, f32: op.dtype === 'float32' };
 }
 
+// walkers hold no state across calls but era B's stream, which reset() restarts
 function walkerOf(op: JitOp, lineLen: number): LineWalker {
-  return makeWalker(specOf(op, lineLen));
+  if (op._walker !== undefined && op._spec !== undefined && op._spec.lineLen === lineLen) return op._walker;
+  op._spec = undefined;
+  return op._walker = makeWalker(specOf(op, lineLen));
 }
 
 function alloc(dtype: 'float32' | 'float64', n: number): FloatArray {

@@ -3,7 +3,7 @@
  * cache gives exactly the positions and weights of regenerating it, for every era and weight kind, and a kernel call
  * over lines met before equals the same call on a fresh cache.
  */
-import { bm } from '../../../src/brainpy/index';
+import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
 import { LineCache, lineCacheFor, makeWalker, type WalkSpec } from '../../../src/brainpy/math/jitconn_walk';
 
@@ -47,4 +47,19 @@ test('event products over lines met before equal the first call, bit for bit', (
     const again = Array.from(f().buffer as Float32Array); // every line now comes from the cache
     expect(again).toEqual(first);
   }
+});
+
+test('a JIT layer reuses its checked call only while its numbers stay the same', () => {
+  const x = new Uint8Array(300); for (const i of [3, 30, 130]) x[i] = 1;
+  const v = torch.Tensor.fromBuffer(x, [300], 'bool');
+  const layer = new bp.dnn.EventJitFPHomoLinear(300, 500, { prob: 0.05, weight: 0.7, seed: 31 });
+  const ref = (w: number, seed: number) => Array.from(bm.jitconn.event_mv_prob_homo(v, w, 0.05, seed, { shape: [500, 300], outdim_parallel: false }).buffer as Float32Array);
+  expect(Array.from(layer.call(v).buffer as Float32Array)).toEqual(ref(0.7, 31));
+  expect(Array.from(layer.call(v).buffer as Float32Array)).toEqual(ref(0.7, 31));
+  (layer as unknown as { weight: number }).weight = 1.5;
+  expect(Array.from(layer.call(v).buffer as Float32Array)).toEqual(ref(1.5, 31));
+  layer.seed = 32;
+  expect(Array.from(layer.call(v).buffer as Float32Array)).toEqual(ref(1.5, 32));
+  // errors still name the function and the argument
+  expect(() => layer.call(torch.Tensor.fromBuffer(new Uint8Array(7), [7], 'bool'))).toThrow(/num_in = 300/);
 });
