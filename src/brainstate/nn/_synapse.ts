@@ -71,9 +71,14 @@ export class Expon extends Synapse {
     const dt = environ.get_dt();
     const n = this.tau.length;
     const out = new Float32Array(len);
-    for (let k = 0; k < len; k++) {
-      const tau = this.tau[k % n];
-      out[k] = g0[k] + dt * exprel(-dt / tau) * ((-g0[k] + I[k]) / tau);
+    if (n === 1) { // one tau: the exponential-Euler factor is the same for every element
+      const tau = this.tau[0], c = dt * exprel(-dt / tau);
+      for (let k = 0; k < len; k++) out[k] = g0[k] + c * ((-g0[k] + I[k]) / tau);
+    } else {
+      for (let k = 0; k < len; k++) {
+        const tau = this.tau[k % n];
+        out[k] = g0[k] + dt * exprel(-dt / tau) * ((-g0[k] + I[k]) / tau);
+      }
     }
     this._delta_inputs_into(out, shape);
     if (x !== undefined && x !== null) {
@@ -174,10 +179,12 @@ export class DualExpon extends Synapse {
     const dt = environ.get_dt();
     const n = this.a.length;
     const gr = new Float32Array(len), gd = new Float32Array(len);
+    const one = this.tau_rise.length === 1 && this.tau_decay.length === 1;
+    const cr0 = one ? dt * exprel(-dt / this.tau_rise[0]) : 0, cd0 = one ? dt * exprel(-dt / this.tau_decay[0]) : 0;
     for (let k = 0; k < len; k++) {
       const tr = this.tau_rise[k % n], td = this.tau_decay[k % n];
-      gr[k] = r0[k] + dt * exprel(-dt / tr) * (-r0[k] / tr);
-      gd[k] = d0[k] + dt * exprel(-dt / td) * (-d0[k] / td);
+      gr[k] = r0[k] + (one ? cr0 : dt * exprel(-dt / tr)) * (-r0[k] / tr);
+      gd[k] = d0[k] + (one ? cd0 : dt * exprel(-dt / td)) * (-d0[k] / td);
     }
     this._delta_inputs_into(gr, shape); // consumes the value delta inputs (upstream's sum_delta_inputs pops them) …
     this._delta_inputs_into(gd, shape); // … so this one only sees the callable ones

@@ -78,6 +78,17 @@ const given = (v: unknown, dflt: number): unknown => (v === undefined ? dflt : v
 /** A tensor like x holding v (jnp.where with a Python-float branch keeps x's dtype). */
 const fill = (x: Tensor, v: number): Tensor => torch.full_like(x, v);
 
+/** (x >= 0) in x's dtype (NaN → 0, −0 → 1): one loop for contiguous float data, the tensor ops otherwise. */
+function heaviside(x: Tensor): Tensor {
+  if (x.is_contiguous() && (x.dtype === 'float32' || x.dtype === 'float64')) {
+    const n = x.numel(), b = x.buffer, o = x.offset;
+    const out = x.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+    for (let k = 0; k < n; k++) out[k] = b[o + k] >= 0 ? 1 : 0;
+    return torch.Tensor.fromBuffer(out, x.shape, x.dtype);
+  }
+  return x.ge(0).to(x.dtype);
+}
+
 /**
  * heaviside_p: forward (x >= 0) as x's dtype; backward cotangent · dx, where dx = surrogate_grad(x) was evaluated by
  * Surrogate.call (brainstate's JVP rule `dx * tx`; dx itself gets no gradient).
@@ -88,7 +99,7 @@ class heaviside_p extends torch.autograd.Function {
       ctx.save_for_backward(x, dx);
       ctx.surrogate = sg;
     }
-    return x.ge(0).to(x.dtype);
+    return heaviside(x);
   }
 
   static override backward(ctx: Ctx, grad: Tensor): (Tensor | null)[] {
@@ -116,7 +127,7 @@ export class Surrogate {
     checkX(`${this.constructor.name}.call`, x);
     if (!(torch.is_grad_enabled() && x.requires_grad) && this._check_grad_parameters()) {
       // no gradient can flow: a built-in skips the elementwise work of surrogate_grad (XLA drops it under jit too)
-      return x.ge(0).to(x.dtype);
+      return heaviside(x);
     }
     const dx = torch.no_grad(() => this.surrogate_grad(x));
     if (!(dx instanceof torch.Tensor)) fail(`${this.constructor.name}.surrogate_grad`, 'the result', 'a Tensor', dx);
