@@ -25,7 +25,7 @@ export class StepScope {
     if (byLen === undefined) { byLen = new Map(); this.free.set(ctor, byLen); }
     const list = byLen.get(n);
     let a: Arr;
-    if (list !== undefined && list.length > 0) { a = list.pop()!; a.fill(0); } else a = new ctor(n);
+    if (list !== undefined && list.length > 0) { a = list.pop()!; a.fill(0); } else { a = new ctor(n); pooled.add(a); }
     this.used.push(a);
     return a as InstanceType<C>;
   }
@@ -45,6 +45,15 @@ export class StepScope {
 }
 
 const scopes: StepScope[] = [];
+const pooled = new WeakSet<object>();
+
+/**
+ * Whether `buffer` is a step temporary's array, reused after its step: what keeps a value by reference across steps
+ * (brainstate's State, which JAX makes a scan carry) copies such a value first.
+ */
+export function isScratch(buffer: object): boolean {
+  return pooled.has(buffer);
+}
 
 /** Runs `body(scope)` with a new innermost step scope (closed when body returns or throws). */
 export function withStepScope<T>(body: (scope: StepScope) => T): T {

@@ -56,3 +56,20 @@ test('EINet stepped by bm.for_loop (recycled temporaries) spikes exactly as step
   expect(a.reduce((s, x) => s + x, 0)).toBeGreaterThan(100);
   expect(b).toEqual(a);
 });
+
+test('a brainstate State keeps a copy of a step temporary assigned to it (a scan carry, not a temporary)', () => {
+  const { HiddenState } = require('../../src/brainstate/_state');
+  const kept: { value: torch.Tensor }[] = [];
+  withStepScope((scope) => {
+    for (let s = 0; s < 3; s++) {
+      const a = scratch(Float32Array, 4);
+      a.fill(s + 1);
+      const st = new HiddenState(torch.zeros(4));
+      st.value = torch.Tensor.fromBuffer(a, [4], 'float32');
+      expect(st.value.buffer).not.toBe(a);
+      kept.push(st);
+      scope.next();
+    }
+  });
+  expect(kept.map((st) => Array.from(st.value.buffer as Float32Array))).toEqual([[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]]);
+});
