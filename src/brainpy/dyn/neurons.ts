@@ -14,8 +14,11 @@
  *   t_last_spike = t. update returns the `spike` Variable (bool); `refractory` is kept when `ref_var: true`.
  *
  * Defaults as BrainPy: V_rest 0, V_reset −5, V_th 20, R 1, tau 10, tau_ref 0, V_initializer ZeroInit.
- * Parameters are numbers (per-neuron arrays raise). All state is float32; a NonBatchingMode step is one loop over
- * typed arrays. TrainingMode (surrogate spikes spk_fun, soft/hard spk_reset, detach_spk) and BatchingMode (a leading
+ * Parameters are numbers (per-neuron arrays raise). All state is float32. In NonBatchingMode, Lif / LifRef keep their
+ * state in an SnnArena and a step is the kernels of core/kernels/snn.ts (WebAssembly SIMD, or their bit-identical JS
+ * twin): I = x, then I + g·(E − V) / I + g per output in registration order (upstream's sum order), then the LIF
+ * kernel, every operation in float32; the kernel also lists the spikes, published as the spike Variable's nonzero
+ * hint. LifLTC / LifRefLTC need one exprel per neuron and run a JS loop. TrainingMode (surrogate spikes spk_fun, soft/hard spk_reset, detach_spk) and BatchingMode (a leading
  * batch axis, reset_state(batch_size)) run as differentiable Tensor ops in _lif_training.ts.
  */
 import { Tensor } from '../../torch/index';
