@@ -84,3 +84,17 @@ test('a neuron group publishes its spikes as a sorted hint; delay reads and narr
   N.call(15);
   expect(sparseHint(spk)).toBeNull();
 });
+
+test('a zero homo weight writes nothing and lists nothing; negative weights are listed like positive ones', () => {
+  const spk = new Uint8Array(300); spk[10] = 1; spk[20] = 1;
+  const x = torch.Tensor.fromBuffer(spk, [300], 'bool');
+  const opts = { shape: [400, 300] as [number, number], outdim_parallel: false };
+  const z = bm.jitconn.event_mv_prob_homo(x, 0, 0.1, 5, opts);
+  expect(sparseHint(z)!.count).toBe(0);
+  expect((z.buffer as Float32Array).every((v) => v === 0)).toBe(true);
+  const neg = bm.jitconn.event_mv_prob_homo(x, -0.25, 0.1, 5, opts);
+  const h = sparseHint(neg)!;
+  const listed = new Set(Array.from(h.idx.subarray(0, h.count)));
+  for (let j = 0; j < 400; j++) expect(listed.has(j)).toBe((neg.buffer as Float32Array)[j] !== 0);
+  expect(listed.size).toBe(h.count);
+});

@@ -214,10 +214,20 @@ function scatterLine(i: number, walker: LineWalker, cache: LineCache | null, idx
     cnt = walker.fill(i, idx, w);
     if (cache !== null) cache.put(i, idx, w, cnt);
   }
+  if (homo) {
+    // one nonzero weight: an output is first touched exactly when it is still 0 (sums only move away from 0)
+    const list = touched !== null && weight !== 0;
+    for (let t = 0; t < cnt; t++) {
+      const j = ids[o + t];
+      if (list && out[j] === 0) touched![nt++] = j;
+      out[j] += weight;
+    }
+    return nt;
+  }
   for (let t = 0; t < cnt; t++) {
     const j = ids[o + t];
     if (stamp !== null && stamp[j] !== gen) { stamp[j] = gen; touched![nt++] = j; }
-    out[j] += homo ? weight : ws[o + t];
+    out[j] += ws[o + t];
   }
   return nt;
 }
@@ -259,7 +269,7 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
     return;
   }
   const seq = walker.sequential;
-  const stamp = tl !== null ? stampsFor(g.lenOut) : null, gen = _gen;
+  const stamp = tl !== null && op.kind !== 'homo' ? stampsFor(g.lenOut) : null, gen = _gen;
   const touched = tl !== null ? tl.begin(g.lenOut) : null;
   let nt = 0;
   const homo = op.kind === 'homo', weight = op.a;
