@@ -24,6 +24,7 @@ export type InputValue = number | Tensor;
 export type InputFn = ((...args: any[]) => InputValue) | { call: (...args: any[]) => InputValue };
 export type Input = InputValue | InputFn;
 
+const fr = Math.fround;
 const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** @internal Python's `in_size`: an int or a tuple of ints, all >= 1. */
@@ -66,8 +67,51 @@ export function values(fn: string, arg: string, v: unknown, shape: readonly numb
   throw new Error(`${fn}: ${arg} has shape [${s.join(', ')}], which does not broadcast to the state's shape [${shape.join(', ')}]`);
 }
 
+/**
+ * @internal values() for reading only: a float32 contiguous tensor of exactly `shape` is returned as a view of its own
+ * storage (no copy) — the caller must neither write into it nor keep it past the current step; anything else goes
+ * through values() (same checks, same errors).
+ */
+export function valuesView(fn: string, arg: string, v: unknown, shape: readonly number[]): Float32Array {
+  if (v instanceof torch.Tensor && v.dtype === 'float32' && sameShape(v.shape, shape) && v.is_contiguous()) {
+    noGrad(fn, arg, v);
+    const b = v.buffer as Float32Array, n = numelOf(shape), o = v.offset;
+    return o === 0 && b.length === n ? b : b.subarray(o, o + n);
+  }
+  return values(fn, arg, v, shape);
+}
+
+/** @internal Whether two shapes are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * @internal A value input as a float32 scalar (what values() would fill the array with) when it is a number (not NaN)
+ * or a boolean; null otherwise (then use values()/valuesView()).
+ */
+export function scalarValue(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isNaN(v) ? null : fr(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return null;
+}
+
 /** @internal A float32 tensor of the given shape owning `data`. */
 export const f32 = (data: Float32Array, shape: readonly number[]): Tensor => torch.from_typed_array(data, shape.slice());
+
+/** dst[k] += values(fn, arg, v, shape)[k], without materializing a scalar or copying a float32 tensor. */
+function addInto(dst: Float32Array | Float64Array, v: unknown, fn: string, arg: string, shape: readonly number[]): void {
+  const c = scalarValue(v);
+  const len = dst.length;
+  if (c !== null) {
+    for (let k = 0; k < len; k++) dst[k] += c;
+    return;
+  }
+  const a = valuesView(fn, arg, v, shape);
+  for (let k = 0; k < len; k++) dst[k] += a[k];
+}
 
 function isCallable(x: unknown): x is InputFn {
   return typeof x === 'function' || (typeof x === 'object' && x !== null && !(x instanceof torch.Tensor) && typeof (x as { call?: unknown }).call === 'function');
@@ -177,8 +221,7 @@ export class Dynamics {
     for (const key of [...map.keys()]) {
       const out = map.get(key)!;
       if (!isCallable(out)) {
-        const a = values(fn, `current input "${key}"`, out, shape);
-        for (let k = 0; k < I.length; k++) I[k] += a[k];
+        addInto(I, out, fn, `current input "${key}"`, shape);
         map.delete(key);
         continue;
       }
@@ -188,8 +231,7 @@ export class Dynamics {
         continue;
       }
       if (!withV) {
-        const a = values(fn, `current input "${key}"`, callInput(out, []), shape);
-        for (let k = 0; k < I.length; k++) I[k] += a[k];
+        addInto(I, callInput(out, []), fn, `current input "${key}"`, shape);
         continue;
       }
       const vt = f32(v.slice(), shape).requires_grad_(true);
@@ -208,6 +250,20 @@ export class Dynamics {
     }
   }
 
+  /**
+   * @internal [key, tensor] when the delta inputs are exactly one value (not callable) input that is a float32
+   * contiguous tensor of `shape` needing no grad — the caller adds it in its own pass and deletes the key, which is
+   * what _delta_inputs_into would do; null otherwise.
+   */
+  _oneDeltaValue(shape: readonly number[]): [string, Tensor] | null {
+    const map = this._delta_inputs;
+    if (map === null || map.size !== 1) return null;
+    for (const [key, v] of map) {
+      if (v instanceof torch.Tensor && v.dtype === 'float32' && !v.requires_grad && sameShape(v.shape, shape) && v.is_contiguous()) return [key, v];
+    }
+    return null;
+  }
+
   /** @internal The typed-array form of `sum_delta_inputs(V)`: adds every delta input into V (callables get no arguments). */
   _delta_inputs_into(V: Float32Array, shape: readonly number[]): void {
     const fn = `${this.constructor.name}.sum_delta_inputs`;
@@ -215,8 +271,7 @@ export class Dynamics {
     if (!map) return;
     for (const key of [...map.keys()]) {
       const out = map.get(key)!;
-      const a = values(fn, `delta input "${key}"`, isCallable(out) ? callInput(out, []) : out, shape);
-      for (let k = 0; k < V.length; k++) V[k] += a[k];
+      addInto(V, isCallable(out) ? callInput(out, []) : out, fn, `delta input "${key}"`, shape);
       if (!isCallable(out)) map.delete(key);
     }
   }

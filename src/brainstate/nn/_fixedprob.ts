@@ -100,13 +100,15 @@ export class EventFixedNumConn {
     noGrad(fn, 'spk', spk);
     const shape = spk.shape;
     if (shape.length === 0 || shape[shape.length - 1] !== this.n_pre) throw new Error(`${fn}: spk has shape [${shape.join(', ')}], expected last axis ${this.n_pre}`);
-    const s = (spk.dtype === 'bool' || spk.dtype === 'float32' ? spk.contiguous() : spk.detach().to('float32')).toTypedArray() as ArrayLike<number>;
+    // read the spikes in place (a contiguous bool/float32 tensor, e.g. a narrow() of the spikes, is not copied)
+    const c = spk.dtype === 'bool' || spk.dtype === 'float32' ? spk.contiguous() : spk.detach().to('float32').contiguous();
+    const s = c.buffer as ArrayLike<number>, s0 = c.offset;
     const B = prod(shape) / this.n_pre;
     const { n_pre, n_post, conn_num: k, indices: idx, weight: w } = this;
     const out = new Float32Array(B * n_post);
     const isBool = spk.dtype === 'bool';
     for (let b = 0; b < B; b++) {
-      const so = b * n_pre, oo = b * n_post;
+      const so = s0 + b * n_pre, oo = b * n_post;
       for (let i = 0; i < n_pre; i++) {
         const v = s[so + i];
         if (!v) continue;

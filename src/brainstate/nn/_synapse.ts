@@ -15,11 +15,12 @@ import { fail, pyArgs, type PyRest } from '../../torch/utils/checks';
 import * as environ from '../environ';
 import { HiddenState } from '../_state';
 import { ParamDescriber } from './_describe';
-import { Dynamics, f32, noGrad, values } from './_dynamics';
+import { Dynamics, f32, noGrad, values, valuesView } from './_dynamics';
 import { exprel } from './_exp_euler';
 import { initParam, type Initializer } from './_neuron';
 
 type Tensor = torch.Tensor;
+const math = Math; // a module binding: jest's vm context makes global lookups in hot loops slow
 
 /** Synapse: the base of synapse dynamics. */
 export class Synapse extends Dynamics {}
@@ -63,30 +64,54 @@ export class Expon extends Synapse {
     const fn = 'Expon.update';
     if (!this.g) throw new Error(`${fn}: the state is not initialized; call init_state() first`);
     const shape = this.g.value.shape;
-    const g0 = values(fn, 'g', this.g.value, shape);
+    const g0 = valuesView(fn, 'g', this.g.value, shape); // read only; the new g is a fresh array
     const len = g0.length;
-    const I = new Float64Array(len);
-    const J = new Float64Array(len);
-    this._current_inputs_at(g0, shape, I, J, false);
+    // no current inputs (the usual case): I stays 0, and −g + 0 below is what −g + I[k] computes with I[k] = 0
+    let I: Float64Array | null = null;
+    if (this._current_inputs !== null && this._current_inputs.size > 0) {
+      I = new Float64Array(len);
+      this._current_inputs_at(g0, shape, I, new Float64Array(len), false);
+    }
     const dt = environ.get_dt();
     const n = this.tau.length;
     const out = new Float32Array(len);
     if (n === 1) { // one tau: the exponential-Euler factor is the same for every element
       const tau = this.tau[0], c = dt * exprel(-dt / tau);
-      for (let k = 0; k < len; k++) out[k] = g0[k] + c * ((-g0[k] + I[k]) / tau);
+      if (I === null) for (let k = 0; k < len; k++) { const g = g0[k]; out[k] = g + c * ((-g + 0) / tau); }
+      else for (let k = 0; k < len; k++) out[k] = g0[k] + c * ((-g0[k] + I[k]) / tau);
     } else {
-      for (let k = 0; k < len; k++) {
-        const tau = this.tau[k % n];
-        out[k] = g0[k] + dt * exprel(-dt / tau) * ((-g0[k] + I[k]) / tau);
-      }
+      // one value delta input (what AlignPostProj adds each step) is added in the same pass: out[k] = fround(decayed)
+      // + d[k], rounded again when stored — what _delta_inputs_into does — and then consumed as it would be
+      const d = I === null ? this._oneDeltaValue(shape) : null;
+      exponDecay(len, this.tau, n, dt, g0, I, d === null ? null : valuesView('Expon.sum_delta_inputs', `delta input "${d[0]}"`, d[1], shape), out);
+      if (d !== null) this._delta_inputs!.delete(d[0]);
     }
     this._delta_inputs_into(out, shape);
     if (x !== undefined && x !== null) {
-      const xs = values(fn, 'x', x, shape);
+      const xs = valuesView(fn, 'x', x, shape);
       for (let k = 0; k < len; k++) out[k] += xs[k];
     }
     this.g.value = f32(out, shape);
     return this.g.value;
+  }
+}
+
+/**
+ * Expon's decay for per-element taus (k mod n): out[k] = g0[k] + c·((−g0[k] + I[k]) / τ) with c = dt·exprel(−dt/τ),
+ * computed again only where τ changes (the same value for the same τ); I null means no current inputs (I[k] = 0, and
+ * −g + 0 is what −g + I[k] gives). With d, out[k] = fround(that) + d[k] (a value delta input added in the same pass).
+ */
+function exponDecay(len: number, taus: Float32Array, n: number, dt: number, g0: Float32Array, I: Float64Array | null, d: Float32Array | null, out: Float32Array): void {
+  let tp = NaN, c = NaN;
+  for (let b = 0; b < len; b += n) {
+    const m = math.min(n, len - b);
+    for (let j = 0, k = b; j < m; j++, k++) { // j = k mod n
+      const tau = taus[j];
+      if (tau !== tp) { tp = tau; c = dt * exprel(-dt / tau); }
+      const g = g0[k];
+      const o = g + c * ((-g + (I === null ? 0 : I[k])) / tau);
+      out[k] = d === null ? o : math.fround(o) + d[k];
+    }
   }
 }
 
@@ -173,23 +198,26 @@ export class DualExpon extends Synapse {
     const fn = 'DualExpon.update';
     if (!this.g_rise) throw new Error(`${fn}: the state is not initialized; call init_state() first`);
     const shape = this.g_rise.value.shape;
-    const r0 = values(fn, 'g_rise', this.g_rise.value, shape);
-    const d0 = values(fn, 'g_decay', this.g_decay.value, shape);
+    const r0 = valuesView(fn, 'g_rise', this.g_rise.value, shape);
+    const d0 = valuesView(fn, 'g_decay', this.g_decay.value, shape);
     const len = r0.length;
     const dt = environ.get_dt();
     const n = this.a.length;
     const gr = new Float32Array(len), gd = new Float32Array(len);
     const one = this.tau_rise.length === 1 && this.tau_decay.length === 1;
     const cr0 = one ? dt * exprel(-dt / this.tau_rise[0]) : 0, cd0 = one ? dt * exprel(-dt / this.tau_decay[0]) : 0;
+    let trp = NaN, cr = NaN, tdp = NaN, cd = NaN; // dt·exprel(−dt/τ) recomputed only where τ changes
     for (let k = 0; k < len; k++) {
       const tr = this.tau_rise[k % n], td = this.tau_decay[k % n];
-      gr[k] = r0[k] + (one ? cr0 : dt * exprel(-dt / tr)) * (-r0[k] / tr);
-      gd[k] = d0[k] + (one ? cd0 : dt * exprel(-dt / td)) * (-d0[k] / td);
+      if (!one && tr !== trp) { trp = tr; cr = dt * exprel(-dt / tr); }
+      if (!one && td !== tdp) { tdp = td; cd = dt * exprel(-dt / td); }
+      gr[k] = r0[k] + (one ? cr0 : cr) * (-r0[k] / tr);
+      gd[k] = d0[k] + (one ? cd0 : cd) * (-d0[k] / td);
     }
     this._delta_inputs_into(gr, shape); // consumes the value delta inputs (upstream's sum_delta_inputs pops them) …
     this._delta_inputs_into(gd, shape); // … so this one only sees the callable ones
     if (x !== undefined && x !== null) {
-      const xs = values(fn, 'x', x, shape);
+      const xs = valuesView(fn, 'x', x, shape);
       for (let k = 0; k < len; k++) { gr[k] += xs[k]; gd[k] += xs[k]; }
     }
     this.g_rise.value = f32(gr, shape);
@@ -246,22 +274,23 @@ export class Alpha extends Synapse {
     const fn = 'Alpha.update';
     if (!this.g) throw new Error(`${fn}: the state is not initialized; call init_state() first`);
     const shape = this.g.value.shape;
-    const g0 = values(fn, 'g', this.g.value, shape);
-    const h0 = values(fn, 'h', this.h.value, shape);
+    const g0 = valuesView(fn, 'g', this.g.value, shape);
+    const h0 = valuesView(fn, 'h', this.h.value, shape);
     const len = g0.length;
     const dt = environ.get_dt();
     const n = this.tau.length;
     const g = new Float32Array(len), h = new Float32Array(len);
+    let tp = NaN, c = NaN; // dt·exprel(−dt/τ) recomputed only where τ changes
     for (let k = 0; k < len; k++) {
       const tau = this.tau[k % n];
-      const c = dt * exprel(-dt / tau);
+      if (tau !== tp) { tp = tau; c = dt * exprel(-dt / tau); }
       h[k] = h0[k] + c * (-h0[k] / tau);
       g[k] = g0[k] + c * (-g0[k] / tau + h0[k] / tau);
     }
     this.g.value = f32(g, shape);
     this._delta_inputs_into(h, shape);
     if (x !== undefined && x !== null) {
-      const xs = values(fn, 'x', x, shape);
+      const xs = valuesView(fn, 'x', x, shape);
       for (let k = 0; k < len; k++) h[k] += xs[k];
     }
     this.h.value = f32(h, shape);

@@ -12,7 +12,7 @@
 import * as torch from '../../torch/index';
 import { fail } from '../../torch/utils/checks';
 import { ParamDescriber } from './_describe';
-import { noGrad, values } from './_dynamics';
+import { noGrad, scalarValue, valuesView } from './_dynamics';
 
 type Tensor = torch.Tensor;
 
@@ -72,9 +72,19 @@ export class COBA extends SynOut {
 
   override _current_and_slope(v: Float32Array, shape: readonly number[], I: Float64Array, J: Float64Array): void {
     const fn = 'COBA.call';
-    const g = values(fn, 'conductance', this._cond(fn), shape);
-    const E = values(fn, 'E', this.E, shape);
-    for (let k = 0; k < v.length; k++) {
+    const g = valuesView(fn, 'conductance', this._cond(fn), shape);
+    const e = scalarValue(this.E);
+    const len = v.length;
+    if (e !== null) { // a number E: values() would fill every element with fround(E)
+      for (let k = 0; k < len; k++) {
+        const gk = g[k];
+        I[k] += gk * (e - v[k]);
+        J[k] -= gk;
+      }
+      return;
+    }
+    const E = valuesView(fn, 'E', this.E, shape);
+    for (let k = 0; k < len; k++) {
       I[k] += g[k] * (E[k] - v[k]);
       J[k] -= g[k];
     }
@@ -100,8 +110,13 @@ export class CUBA extends SynOut {
 
   override _current_and_slope(v: Float32Array, shape: readonly number[], I: Float64Array, _J: Float64Array): void {
     const fn = 'CUBA.call';
-    const g = values(fn, 'conductance', this._cond(fn), shape);
-    const s = values(fn, 'scale', this.scale, shape);
+    const g = valuesView(fn, 'conductance', this._cond(fn), shape);
+    const c = scalarValue(this.scale);
+    if (c !== null) {
+      for (let k = 0; k < v.length; k++) I[k] += g[k] * c;
+      return;
+    }
+    const s = valuesView(fn, 'scale', this.scale, shape);
     for (let k = 0; k < v.length; k++) I[k] += g[k] * s[k];
   }
 }
