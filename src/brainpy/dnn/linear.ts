@@ -799,10 +799,10 @@ abstract class JitLinear extends Layer {
         && key[5] === this.atomic && key[6] === jitconn.get_default_rng() && key[7] === this.num_in && key[8] === this.num_out;
       if (!same) {
         const fn = `bm.jitconn.${e ? 'event_' : ''}mv_prob_${this._kind}`;
-        this._prep = jitconn.prepare_mv(fn, this._kind, e, a[0], a[1], this.prob, this.seed, this._opts);
+        this._prep = jitconn._prepare_mv(fn, this._kind, e, a[0], a[1], this.prob, this.seed, this._opts);
         this._prepKey = [a[0], a[1], this.prob, this.seed, this.transpose, this.atomic, jitconn.get_default_rng(), this.num_in, this.num_out];
       }
-      return jitconn.run_mv(this._prep!, v);
+      return jitconn._run_mv(this._prep!, v);
     }
     const o = this._opts;
     switch (this._kind) {

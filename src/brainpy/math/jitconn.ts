@@ -296,7 +296,7 @@ class JitconnMatmul extends torch.autograd.Function {
   }
 }
 
-/** A product whose arguments were checked once: what bp.dnn's JIT layers call every step (prepare_mv / run_mv). */
+/** A product whose arguments were checked once: what bp.dnn's JIT layers call every step (_prepare_mv / _run_mv). */
 export interface PreparedMv {
   fn: string; kind: WeightKind; event: boolean; a: Param; b: Param | null; clen: number; p: Parsed;
   /** The call of 1-D float32 vectors, built on first use. */
@@ -360,10 +360,10 @@ function checkWeights(fn: string, kind: WeightKind, pa: Param, pb: Param | null)
 }
 
 /**
- * Checks the arguments of an (event_)mv_prob_* call once; `run_mv(prep, vector)` then computes it like the public
+ * Checks the arguments of an (event_)mv_prob_* call once; `_run_mv(prep, vector)` then computes it like the public
  * function would (same results and errors) with less per-call work. spikeport-internal (bp.dnn's JIT layers).
  */
-export function prepare_mv(fn: string, kind: WeightKind, event: boolean, a: unknown, b: unknown, conn_prob: unknown, seed: unknown, options: JitconnOptions): PreparedMv {
+export function _prepare_mv(fn: string, kind: WeightKind, event: boolean, a: unknown, b: unknown, conn_prob: unknown, seed: unknown, options: JitconnOptions): PreparedMv {
   const pa = checkParam(fn, kind === 'homo' ? 'weight' : kind === 'uniform' ? 'w_low' : 'w_mu', a);
   const pb = kind === 'homo' ? null : checkParam(fn, kind === 'uniform' ? 'w_high' : 'w_sigma', b);
   checkWeights(fn, kind, pa, pb);
@@ -371,7 +371,7 @@ export function prepare_mv(fn: string, kind: WeightKind, event: boolean, a: unkn
   return { fn, kind, event, a: pa, b: pb, clen, p: parseRest(fn, [seed, options], false), call1: null };
 }
 
-export function run_mv(prep: PreparedMv, vector: Tensor): Tensor { return matmulRun(prep, vector); }
+export function _run_mv(prep: PreparedMv, vector: Tensor): Tensor { return matmulRun(prep, vector); }
 
 /** y = M v (transpose=false) or Mᵀ v, M (shape) with weight `weight` at each connection (probability conn_prob). */
 export function mv_prob_homo(vector: Tensor, weight: Param, conn_prob: number, ...rest: Rest): Tensor {
