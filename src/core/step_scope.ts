@@ -1,5 +1,5 @@
 /**
- * Step scopes: the temporaries of a simulation loop. Inside a JAX scan (bm.for_loop, brainstate's for_loop) a value
+ * Step scopes: the temporaries of a simulation loop. Inside a JAX scan (BrainPy's bm.for_loop opens a scope) a value
  * that a step computes and does not return has no identity beyond that step — keeping one across steps is an
  * UnexpectedTracerError there. Kernels whose outputs are such temporaries (event-driven products, delay snapshots) take
  * their arrays from the innermost open scope; the loop calls `next()` when a step is over (after copying what the step

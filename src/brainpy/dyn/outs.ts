@@ -66,10 +66,10 @@ export abstract class SynOut extends DynamicalSystem implements LinearCurrent {
 
 /**
  * Outputs the Lif / LifRef kernels add themselves, in registration order: I + g·(E − V) (COBA) or I + g (CUBA),
- * with g = `_cond_g(n)` and E = `_cond_E`.
+ * with g = `_cond_g(n)` and E = `_cond_E`. Other outputs (and subclasses with their own update) are called.
  */
 export function isCondCurrent(x: unknown): x is SynOut {
-  return x instanceof SynOut;
+  return (x instanceof COBA && x.update === COBA.prototype.update) || (x instanceof CUBA && x.update === CUBA.prototype.update);
 }
 
 /** bp.dyn.COBA(E): conductance-based output, I = g·(E − V). */
