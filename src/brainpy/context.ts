@@ -18,7 +18,7 @@ class ShareContext {
     if (values === null || typeof values !== 'object' || Array.isArray(values)) {
       throw new Error(`share.save: expected an object of key/value pairs, got ${values === null ? 'null' : typeof values}`);
     }
-    for (const [k, v] of Object.entries(values)) this.data.set(k, v);
+    for (const k in values) if (Object.prototype.hasOwnProperty.call(values, k)) this.data.set(k, values[k]); // no entries array per step
   }
 
   /** load(key, default?): the stored value; without a default a missing key raises. */
