@@ -80,6 +80,8 @@ abstract class _LifBase extends DynamicalSystem {
   private _ar: SnnArena | null = null;
   /** The spiking indices of the last step, published as the spike Variable's nonzero hint (consumers skip silence). */
   private readonly _spikeList = new TouchList(0, true);
+  private _ltcSp: Uint8Array | null = null;
+  private _ltcIdx: Int32Array | null = null;
 
   constructor(size: number | number[], options: LifRefOptions | undefined, isRef: boolean) {
     const fn = `bp.dyn.${new.target.name}`;
@@ -258,45 +260,59 @@ abstract class _LifBase extends DynamicalSystem {
       const d = this.sum_delta_inputs();
       if (d !== 0) { _fillInput(fn, 'the delta inputs', d, S, this.varshape); hasDelta = true; }
     }
-    const ltc = this._ltc, ref = this._ref;
-    const tau = this.tau, R = this.R, Vrest = this.V_rest, Vth = this.V_th, Vreset = this.V_reset;
+    const ref = this._ref;
     const dt32 = Math.fround(dt);
     // frozen-current coefficient dt·exprel(−dt/tau), the float32 way (J = −1/tau by autodiff)
-    const J0 = Math.fround(-1 / Math.fround(tau));
-    const c0 = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * J0)));
+    const c0 = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * Math.fround(-1 / Math.fround(this.tau)))));
     const spk = this.spike;
-    const spkBool = this.spk_dtype === 'bool';
-    const sp: Uint8Array | Float32Array = spkBool ? u8(spk) : f32(spk);
-    const tls = ref ? f32(this.t_last_spike!) : null;
-    const rf = ref && this.refractory ? u8(this.refractory) : null;
-    const tauRef = Math.fround(this.tau_ref);
-    const t32 = Math.fround(t);
-    for (let k = 0; k < n; k++) {
-      const v = V[k];
-      let c = c0;
-      if (ltc && B[k] !== 0) {
-        const J = Math.fround(Math.fround(-1 + Math.fround(R * B[k])) / tau);
-        c = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * J)));
-      }
-      const I = A[k] + B[k] * v;
-      let vn = Math.fround(v + c * Math.fround((-v + Vrest + R * I) / tau));
-      if (hasDelta) vn = Math.fround(vn + S[k]);
-      let inRef = false;
-      if (ref) {
-        inRef = Math.fround(t32 - tls![k]) <= tauRef;
-        if (inRef) vn = v;
-      }
-      const s = vn >= Vth;
-      if (s) {
-        vn = Vreset;
-        if (ref) tls![k] = t32;
-      }
-      V[k] = vn;
-      sp[k] = s ? 1 : 0;
-      if (rf) rf[k] = inRef || s ? 1 : 0;
-    }
+    const SP = this.spk_dtype === 'bool' ? u8(spk) : (this._ltcSp ??= new Uint8Array(n));
+    const IDX = (this._ltcIdx ??= new Int32Array(n));
+    const cnt = ltcStep(n, V, A, B, hasDelta ? S : null, SP, IDX, ref ? f32(this.t_last_spike!) : null, ref && this.refractory ? u8(this.refractory) : null,
+      this._ltc, c0, dt32, this.tau, this.R, this.V_rest, this.V_th, this.V_reset, Math.fround(this.tau_ref), Math.fround(t));
+    if (this.spk_dtype !== 'bool') { const sp = f32(spk); for (let k = 0; k < n; k++) sp[k] = SP[k]; }
+    this._spikeList.publish(IDX, cnt);
+    setSparseHint(spk, this._spikeList);
     return spk;
   }
+}
+
+/**
+ * The JS step of the neurons outside the kernels (LifLTC / LifRefLTC; Lif / LifRef when their state is not on an
+ * arena): I = A + B·V from the affine inputs; for *LTC* J = (−1 + R·B)/tau per neuron (one exprel each), otherwise the
+ * frozen-current c0; refractory hold, spike and reset as the file header says. Writes spike bytes and the spiking
+ * indices (ascending); returns their count. A module-level function so V8 compiles the loop on its own.
+ */
+function ltcStep(n: number, V: Float32Array, A: Float32Array, B: Float32Array, S: Float32Array | null, SP: Uint8Array, IDX: Int32Array,
+  tls: Float32Array | null, rf: Uint8Array | null, ltc: boolean, c0: number, dt32: number, tau: number, R: number, Vrest: number,
+  Vth: number, Vreset: number, tauRef: number, t32: number): number {
+  const fr = Math.fround;
+  let cnt = 0;
+  for (let k = 0; k < n; k++) {
+    const v = V[k];
+    let c = c0;
+    if (ltc && B[k] !== 0) {
+      const J = fr(fr(-1 + fr(R * B[k])) / tau);
+      c = fr(dt32 * exprel_f32(fr(dt32 * J)));
+    }
+    const I = A[k] + B[k] * v;
+    let vn = fr(v + c * fr((-v + Vrest + R * I) / tau));
+    if (S !== null) vn = fr(vn + S[k]);
+    let inRef = false;
+    if (tls !== null) {
+      inRef = fr(t32 - tls[k]) <= tauRef;
+      if (inRef) vn = v;
+    }
+    const s = vn >= Vth;
+    if (s) {
+      vn = Vreset;
+      if (tls !== null) tls[k] = t32;
+      IDX[cnt++] = k;
+    }
+    V[k] = vn;
+    SP[k] = s ? 1 : 0;
+    if (rf !== null) rf[k] = inRef || s ? 1 : 0;
+  }
+  return cnt;
 }
 
 /** bp.dyn.LifLTC: leaky integrate-and-fire, current inputs evaluated inside the integrator. */
