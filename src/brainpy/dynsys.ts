@@ -38,17 +38,6 @@ export interface DynSysOptions { name?: string | null; mode?: Mode | null }
 /** Something that can be called: a function or an object with `call` (a DynamicalSystem). */
 export type InputFun = ((...args: any[]) => unknown) | { call(...args: any[]): unknown };
 
-/**
- * Inputs that are affine in the membrane potential, I(V) = a + b·V, expose their coefficients so neurons can
- * accumulate them in typed-array loops (and, for the *LTC* neurons, take b into the exponential-Euler Jacobian).
- * `_add_linear_current(A, B, n)` adds a into A and b into B for n elements. COBA and CUBA implement it.
- */
-export interface LinearCurrent { _add_linear_current(A: Float32Array, B: Float32Array, n: number): void }
-
-export function isLinearCurrent(x: unknown): x is LinearCurrent {
-  return typeof x === 'object' && x !== null && typeof (x as LinearCurrent)._add_linear_current === 'function';
-}
-
 function invoke(fun: InputFun, args: unknown[]): unknown {
   return typeof fun === 'function' ? fun(...args) : fun.call(...args);
 }

@@ -101,3 +101,59 @@ test('bad input: backend names and arena lookups raise clear errors', () => {
   expect(() => a.u8('V')).toThrow('SnnArena: no byte array "V"');
   expect(() => new SnnArena(-1, {})).toThrow('SnnArena: n must be a non-negative integer, got -1');
 });
+
+test('expf (the kernels\' float32 exp) is within 2 ulp of the correctly rounded exp over its whole range, SIMD and JS bit-identical', () => {
+  const n = 60000;
+  set_snn_backend('wasm');
+  const w = new SnnArena(n, { X: 'f32', Y: 'f32' });
+  set_snn_backend('js');
+  const j = new SnnArena(n, { X: 'f32', Y: 'f32' });
+  const r = rng(3);
+  const X = w.f32('X');
+  for (let k = 0; k < n; k++) X[k] = k < 50000 ? -103.9 + 192.6 * r() : (r() - 0.5) * 0.02; // all of it, and exprel's range
+  const special = [0, -0, 1e-30, -1e-30, 88.72, 88.73, -104, Infinity, -Infinity, NaN];
+  X.set(special, 0);
+  j.f32('X').set(X);
+  w.expf(X, w.f32('Y'));
+  j.expf(j.f32('X'), j.f32('Y'));
+  expect(bits(w.f32('Y'))).toEqual(bits(j.f32('Y')));
+  const Y = w.f32('Y');
+  expect(Array.from(Y.subarray(0, 4))).toEqual([1, 1, 1, 1]);
+  expect(Y[4]).toBeGreaterThan(3.3e38); // exp(88.72) ≈ 3.39e38 is still finite
+  expect(Array.from(Y.subarray(5, 10))).toEqual([Infinity, 0, Infinity, 0, NaN]);
+  // error in units of the last place of the correctly rounded value (denormals: of 2^-149)
+  const ulp = (y: number): number => { const b = new Float32Array([y]); const u = new Uint32Array(b.buffer); u[0] += 1; return b[0] - y; };
+  let worst = 0;
+  for (let k = special.length; k < n; k++) {
+    const want = Math.fround(Math.exp(X[k]));
+    worst = Math.max(worst, Math.abs(Y[k] - want) / ulp(want));
+  }
+  expect(worst).toBeLessThanOrEqual(2);
+});
+
+test('lif_ltc: SIMD and JS bit-identical; one step matches exp-Euler with J = (−1 + R·B)/tau in float64 within rounding', () => {
+  for (const n of [5, 4001]) {
+    set_snn_backend('wasm');
+    const w = new SnnArena(n, { ...LAYOUT, B: 'f32' });
+    set_snn_backend('js');
+    const j = new SnnArena(n, { ...LAYOUT, B: 'f32' });
+    fillState(w, n); fillState(j, n);
+    for (const a of [w, j]) { const B = a.f32('B'); const r = rng(9); for (let k = 0; k < a.n4; k++) B[k] = -3 * r(); B[0] = 0; }
+    for (let step = 0; step < 20; step++) {
+      const cw = w.lifLtc(w.f32('V'), w.f32('I'), w.f32('B'), step % 4 === 1 ? w.f32('S') : null, w.f32('T'), w.u8('SP'), w.i32('IDX'), Math.fround(5 + step * 0.1), 0.1, 20, -60, 1, -50, -60, 5);
+      const cj = j.lifLtc(j.f32('V'), j.f32('I'), j.f32('B'), step % 4 === 1 ? j.f32('S') : null, j.f32('T'), j.u8('SP'), j.i32('IDX'), Math.fround(5 + step * 0.1), 0.1, 20, -60, 1, -50, -60, 5);
+      expect(cw).toBe(cj);
+      expect(bits(w.f32('V'))).toEqual(bits(j.f32('V')));
+      expect(bits(w.u8('SP'))).toEqual(bits(j.u8('SP')));
+    }
+  }
+  // float64 reference of one step
+  set_snn_backend('js');
+  const a = new SnnArena(3, { ...LAYOUT, B: 'f32' });
+  a.f32('V').set([-55, -52, -58]); a.f32('I').set([20, 30, -5]); a.f32('B').set([-0.5, -2, 0]); a.f32('T').fill(-1e7);
+  a.lifLtc(a.f32('V'), a.f32('I'), a.f32('B'), null, a.f32('T'), a.u8('SP'), a.i32('IDX'), 1, 0.1, 20, -60, 1, -50, -60, 5);
+  [[-55, 20, -0.5], [-52, 30, -2], [-58, -5, 0]].forEach(([v, I, B], k) => {
+    const J = (-1 + B) / 20, z = 0.1 * J, c = 0.1 * ((Math.exp(z) - 1) / z);
+    expect(Math.abs(a.f32('V')[k] - (v + (c * (-60 - v + I)) / 20))).toBeLessThan(1e-5);
+  });
+});

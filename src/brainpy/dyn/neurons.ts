@@ -7,8 +7,8 @@
  * - Lif / LifRef: the currents are evaluated once at the old potential, `I = x + Σ current inputs(V_old)` (COBA:
  *   g·(E − V_old)), and frozen: J = −1/tau.
  * - LifLTC / LifRefLTC: the current inputs are evaluated inside f(V), so J = (−1 + R·Σ b)/tau where an input is
- *   a + b·V (COBA: b = −g): exact exponential integration with the total conductance. Inputs that are plain
- *   functions (not COBA/CUBA outputs) are evaluated at V_old and taken as independent of V in J.
+ *   a + b·V (COBA: b = −g, CUBA: b = 0): exact exponential integration with the total conductance. Inputs that are
+ *   plain functions (not COBA/CUBA outputs) are evaluated at V_old and taken as independent of V in J.
  * - then `V += Σ delta inputs`; LifRef*: `refractory = (t − t_last_spike) <= tau_ref` (float32, inclusive;
  *   t_last_spike starts at −1e7) keeps V_old; `spike = V >= V_th`; spiking neurons are set to V_reset and
  *   t_last_spike = t. update returns the `spike` Variable (bool); `refractory` is kept when `ref_var: true`.
@@ -18,13 +18,14 @@
  * state in an SnnArena and a step is the kernels of core/kernels/snn.ts (WebAssembly SIMD, or their bit-identical JS
  * twin): I = x, then I + g·(E − V) / I + g per output in registration order (upstream's sum order), then the LIF
  * kernel, every operation in float32; the kernel also lists the spikes, published as the spike Variable's nonzero
- * hint. LifLTC / LifRefLTC need one exprel per neuron and run a JS loop. TrainingMode (surrogate spikes spk_fun, soft/hard spk_reset, detach_spk) and BatchingMode (a leading
+ * hint. LifLTC / LifRefLTC add B = Σ slopes and take one exprel per neuron, with the kernels' float32 exp (Cephes'
+ * expf, ≤ 2 ulp; JAX's XLA uses its own float32 exp, so neither is bit-exact with upstream). TrainingMode (surrogate spikes spk_fun, soft/hard spk_reset, detach_spk) and BatchingMode (a leading
  * batch axis, reset_state(batch_size)) run as differentiable Tensor ops in _lif_training.ts.
  */
 import { Tensor } from '../../torch/index';
 import { fail } from '../../torch/utils/checks';
 import { share } from '../context';
-import { DynamicalSystem, _addInput, _fillInput, _f32, isLinearCurrent, type InputFun } from '../dynsys';
+import { DynamicalSystem, _addInput, _fillInput, _f32, type InputFun } from '../dynsys';
 import { ZeroInit } from '../initialize/regular_inits';
 import { get_dt } from '../math/environment';
 import { exprel_f32 } from '../math/others';
@@ -73,15 +74,11 @@ abstract class _LifBase extends DynamicalSystem {
   // getters, not fields: the base constructor reads them (subclass fields are set after it returns)
   protected get _ltc(): boolean { return false; }
   protected get _ref(): boolean { return false; }
-  private _A: Float32Array;
-  private _B: Float32Array;
   private _S: Float32Array;
   /** Lif / LifRef state for the step kernels (V, t_last_spike, spike bytes, current, delta, conductance scratch). */
   private _ar: SnnArena | null = null;
   /** The spiking indices of the last step, published as the spike Variable's nonzero hint (consumers skip silence). */
   private readonly _spikeList = new TouchList(0, true);
-  private _ltcSp: Uint8Array | null = null;
-  private _ltcIdx: Int32Array | null = null;
 
   constructor(size: number | number[], options: LifRefOptions | undefined, isRef: boolean) {
     const fn = `bp.dyn.${new.target.name}`;
@@ -119,17 +116,15 @@ abstract class _LifBase extends DynamicalSystem {
       this.ref_var = rv;
     }
     this.V_initializer = checkInit(fn, 'V_initializer', o.V_initializer, new ZeroInit());
-    this._A = new Float32Array(this.num);
-    this._B = new Float32Array(this.num);
     this._S = new Float32Array(this.num);
     this._init(isRef, modeBatch(this.mode));
-    if (!this._ltc && this.mode.is_nonbatch_mode()) this._adopt();
+    if (this.mode.is_nonbatch_mode()) this._adopt();
   }
 
   /** Moves V, spike and t_last_spike into an SnnArena (padding V is NaN, which never spikes). */
   private _adopt(): void {
     const n = this.num;
-    const ar = new SnnArena(n, { V: 'f32', T: 'f32', I: 'f32', S: 'f32', G: 'f32', SP: 'u8', IDX: 'i32' });
+    const ar = new SnnArena(n, { V: 'f32', T: 'f32', I: 'f32', B: 'f32', S: 'f32', G: 'f32', SP: 'u8', IDX: 'i32' });
     ar.f32('V').fill(NaN, n);
     ar.f32('T').fill(-1e7);
     adoptStorage(this.V, ar.f32('V').subarray(0, n));
@@ -148,22 +143,25 @@ abstract class _LifBase extends DynamicalSystem {
   }
 
   /**
-   * Lif / LifRef step on the arena: I = x + Σ current inputs(V_old) in registration order (COBA g·(E − V), CUBA g,
-   * other functions evaluated at V_old), then the LIF kernel (src/core/kernels/snn.ts), all float32.
+   * One step on the arena: I = x + Σ current inputs(V_old) in registration order (COBA g·(E − V), CUBA g, other
+   * functions evaluated at V_old), for *LTC* also B = Σ slopes (COBA −g; functions count as independent of V), then
+   * the LIF kernel (src/core/kernels/snn.ts), all float32.
    */
   private _updateArena(fn: string, ar: SnnArena, x: Tensor | number | null | undefined, t: number, dt: number): Variable {
     const n = this.num;
     this._sync(ar);
     const V = ar.f32('V'), I = ar.f32('I'), G = ar.f32('G'), T = ar.f32('T'), SP = ar.u8('SP');
     const In = I.subarray(0, n), Sn = this._S;
+    const ltc = this._ltc, B = ar.f32('B');
     _fillInput(fn, 'x', x, In, this.varshape);
+    if (ltc) B.fill(0);
     if (this.current_inputs.size) {
       let Vt: Tensor | null = null;
       for (const f of this.current_inputs.values()) {
         if (isCondCurrent(f)) {
           const g = f._cond_g(n), E = f._cond_E;
           if (typeof g === 'number') G.fill(g, 0, n); else G.set(g);
-          if (E === null) ar.add(I, G); else ar.condAcc(I, G, V, E);
+          if (E === null) ar.add(I, G); else { ar.condAcc(I, G, V, E); if (ltc) ar.sub(B, G); }
         } else {
           Vt ??= _f32(V.subarray(0, n), this.varshape);
           const r = typeof f === 'function' ? f(Vt) : (f as Exclude<InputFun, Function>).call(Vt);
@@ -177,12 +175,16 @@ abstract class _LifBase extends DynamicalSystem {
       if (d !== 0) { S = ar.f32('S'); _fillInput(fn, 'the delta inputs', d, S.subarray(0, n), this.varshape); }
     }
     const dt32 = Math.fround(dt), tau = Math.fround(this.tau);
-    // frozen-current coefficient dt·exprel(−dt/tau), the float32 way (J = −1/tau by autodiff)
-    const c0 = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * Math.fround(-1 / tau))));
     const t32 = Math.fround(t);
     const tauRef = this._ref ? Math.fround(this.tau_ref) : -Infinity;
     const IDX = ar.i32('IDX');
-    const cnt = ar.lif(V, I, S, T, SP, IDX, t32, c0, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
+    let cnt: number;
+    if (ltc) cnt = ar.lifLtc(V, I, B, S, T, SP, IDX, t32, dt32, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
+    else {
+      // frozen-current coefficient dt·exprel(−dt/tau), the float32 way (J = −1/tau by autodiff)
+      const c0 = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * Math.fround(-1 / tau))));
+      cnt = ar.lif(V, I, S, T, SP, IDX, t32, c0, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
+    }
     this._spikeList.publish(IDX, cnt);
     if (this.refractory) {
       const rf = u8(this.refractory);
@@ -236,83 +238,8 @@ abstract class _LifBase extends DynamicalSystem {
     const t = share.load<number>('t');
     if (typeof t !== 'number') fail(fn, "bp.share's t", 'a number (run the model with step_run(i, …))', t);
     const dt = share.load<number>('dt', get_dt());
-    if (this._ar !== null) return this._updateArena(fn, this._ar, x, t, dt);
-    // LifLTC / LifRefLTC: the conductances enter the exponential-Euler Jacobian, one exprel per neuron
-    const A = this._A, B = this._B, S = this._S;
-    _fillInput(fn, 'x', x, A, this.varshape);
-    B.fill(0);
-    const V = f32(this.V);
-    // current inputs at V_old: affine outputs accumulate a + b·V; other functions are called with V_old
-    if (this.current_inputs.size) {
-      let Vt: Tensor | null = null;
-      for (const f of this.current_inputs.values()) {
-        if (isLinearCurrent(f)) f._add_linear_current(A, B, n);
-        else {
-          Vt ??= _f32(V, this.varshape);
-          const r = typeof f === 'function' ? f(Vt) : (f as Exclude<InputFun, Function>).call(Vt);
-          _addInput(fn, 'a current input', r, A, this.varshape, S);
-        }
-      }
-    }
-    // delta inputs, added after the integration
-    let hasDelta = false;
-    if (this.delta_inputs.size) {
-      const d = this.sum_delta_inputs();
-      if (d !== 0) { _fillInput(fn, 'the delta inputs', d, S, this.varshape); hasDelta = true; }
-    }
-    const ref = this._ref;
-    const dt32 = Math.fround(dt);
-    // frozen-current coefficient dt·exprel(−dt/tau), the float32 way (J = −1/tau by autodiff)
-    const c0 = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * Math.fround(-1 / Math.fround(this.tau)))));
-    const spk = this.spike;
-    const SP = this.spk_dtype === 'bool' ? u8(spk) : (this._ltcSp ??= new Uint8Array(n));
-    const IDX = (this._ltcIdx ??= new Int32Array(n));
-    const cnt = ltcStep(n, V, A, B, hasDelta ? S : null, SP, IDX, ref ? f32(this.t_last_spike!) : null, ref && this.refractory ? u8(this.refractory) : null,
-      this._ltc, c0, dt32, this.tau, this.R, this.V_rest, this.V_th, this.V_reset, Math.fround(this.tau_ref), Math.fround(t));
-    if (this.spk_dtype !== 'bool') { const sp = f32(spk); for (let k = 0; k < n; k++) sp[k] = SP[k]; }
-    this._spikeList.publish(IDX, cnt);
-    setSparseHint(spk, this._spikeList);
-    return spk;
+    return this._updateArena(fn, this._ar!, x, t, dt);
   }
-}
-
-/**
- * The JS step of the neurons outside the kernels (LifLTC / LifRefLTC; Lif / LifRef when their state is not on an
- * arena): I = A + B·V from the affine inputs; for *LTC* J = (−1 + R·B)/tau per neuron (one exprel each), otherwise the
- * frozen-current c0; refractory hold, spike and reset as the file header says. Writes spike bytes and the spiking
- * indices (ascending); returns their count. A module-level function so V8 compiles the loop on its own.
- */
-function ltcStep(n: number, V: Float32Array, A: Float32Array, B: Float32Array, S: Float32Array | null, SP: Uint8Array, IDX: Int32Array,
-  tls: Float32Array | null, rf: Uint8Array | null, ltc: boolean, c0: number, dt32: number, tau: number, R: number, Vrest: number,
-  Vth: number, Vreset: number, tauRef: number, t32: number): number {
-  const fr = Math.fround;
-  let cnt = 0;
-  for (let k = 0; k < n; k++) {
-    const v = V[k];
-    let c = c0;
-    if (ltc && B[k] !== 0) {
-      const J = fr(fr(-1 + fr(R * B[k])) / tau);
-      c = fr(dt32 * exprel_f32(fr(dt32 * J)));
-    }
-    const I = A[k] + B[k] * v;
-    let vn = fr(v + c * fr((-v + Vrest + R * I) / tau));
-    if (S !== null) vn = fr(vn + S[k]);
-    let inRef = false;
-    if (tls !== null) {
-      inRef = fr(t32 - tls[k]) <= tauRef;
-      if (inRef) vn = v;
-    }
-    const s = vn >= Vth;
-    if (s) {
-      vn = Vreset;
-      if (tls !== null) tls[k] = t32;
-      IDX[cnt++] = k;
-    }
-    V[k] = vn;
-    SP[k] = s ? 1 : 0;
-    if (rf !== null) rf[k] = inRef || s ? 1 : 0;
-  }
-  return cnt;
 }
 
 /** bp.dyn.LifLTC: leaky integrate-and-fire, current inputs evaluated inside the integrator. */

@@ -9,18 +9,18 @@
  * - `COBA(E)`: I = g·(E − V);  `CUBA()`: I = g.
  * - `bind_cond(g)` keeps a reference to g (a Tensor, usually the synapse's g Variable, or a number); calling the
  *   output without a bound conductance raises; `unbind_cond()` forgets it.
- * - Registered as a current input of a neuron (`post.add_inp_fun(key, out)`): Lif / LifRef add I + g·(E − V) or
- *   I + g in their step kernels; for the *LTC* neurons an output contributes the affine current a + b·V (COBA: a = g·E,
- *   b = −g; CUBA: a = g, b = 0), so they integrate the conductance exactly.
+ * - Registered as a current input of a neuron (`post.add_inp_fun(key, out)`): the Lif kernels add I + g·(E − V) or
+ *   I + g themselves; the *LTC* neurons also sum COBA's slope −g into the exponential-Euler Jacobian, so they
+ *   integrate the conductance exactly.
  */
 import { Tensor } from '../../torch/index';
 import { describe, fail } from '../../torch/utils/checks';
-import { DynamicalSystem, type LinearCurrent } from '../dynsys';
+import { DynamicalSystem } from '../dynsys';
 import type { Mode } from '../math/modes';
 import { checkKeys, num } from './_common';
 
 /** bp.dyn.SynOut: the base of synaptic outputs (BrainPy's BindCondData mixin included). */
-export abstract class SynOut extends DynamicalSystem implements LinearCurrent {
+export abstract class SynOut extends DynamicalSystem {
   protected _conductance: Tensor | number | null = null;
 
   /** Binds the conductance used by the next calls. */
@@ -55,7 +55,6 @@ export abstract class SynOut extends DynamicalSystem implements LinearCurrent {
     return (c.buffer as Float32Array).subarray(c.offset, c.offset + n);
   }
 
-  abstract _add_linear_current(A: Float32Array, B: Float32Array, n: number): void;
 
   /** The bound conductance for the neurons' step kernels (see isCondCurrent). */
   _cond_g(n: number): Float32Array | number { return this._g(n); }
@@ -95,12 +94,6 @@ export class COBA extends SynOut {
     if (typeof conductance === 'number') return typeof drive === 'number' ? conductance * drive : drive.mul(conductance);
     return conductance.mul(drive);
   }
-
-  _add_linear_current(A: Float32Array, B: Float32Array, n: number): void {
-    const g = this._g(n), E = this.E;
-    if (typeof g === 'number') { for (let k = 0; k < n; k++) { A[k] += g * E; B[k] -= g; } return; }
-    for (let k = 0; k < n; k++) { A[k] += g[k] * E; B[k] -= g[k]; }
-  }
 }
 
 /** bp.dyn.CUBA(): current-based output, I = g. */
@@ -116,11 +109,5 @@ export class CUBA extends SynOut {
   override update(conductance: Tensor | number, _potential?: Tensor | number): Tensor | number {
     if (!(conductance instanceof Tensor) && typeof conductance !== 'number') fail('CUBA.update', 'conductance', 'a Tensor or a number', conductance);
     return conductance;
-  }
-
-  _add_linear_current(A: Float32Array, _B: Float32Array, n: number): void {
-    const g = this._g(n);
-    if (typeof g === 'number') { for (let k = 0; k < n; k++) A[k] += g; return; }
-    for (let k = 0; k < n; k++) A[k] += g[k];
   }
 }

@@ -19,7 +19,11 @@ export type SnnBackend = 'wasm' | 'js';
 interface WasmExports {
   lif(n: number, pV: number, pI: number, pS: number, pT: number, pSp: number, pIdx: number, hasDelta: number, t: number, c: number,
     tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number;
+  lif_ltc(n: number, pV: number, pI: number, pB: number, pS: number, pT: number, pSp: number, pIdx: number, hasDelta: number, t: number,
+    dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number;
   cond_acc(n: number, pI: number, pG: number, pV: number, E: number): void;
+  sub(n: number, pI: number, pG: number): void;
+  expf(n: number, pX: number, pY: number): void;
   add(n: number, pI: number, pG: number): void;
   exp_decay(n: number, pG: number, c: number, tau: number): void;
 }
@@ -133,6 +137,31 @@ export class SnnArena {
     return lifJs(this.n4, V, I, S, T, SP, IDX, t, c, tau, Vrest, R, Vth, Vreset, tauRef);
   }
 
+  /**
+   * One LifLTC / LifRefLTC step (see snn.wat): as `lif`, with c = dt·exprel(dt·(−1 + R·B)/tau) per neuron, B the
+   * summed slopes of the affine inputs (COBA: −g), exprel from the kernels' float32 exp (expf).
+   */
+  lifLtc(V: Float32Array, I: Float32Array, B: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array, IDX: Int32Array,
+    t: number, dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number {
+    const x = this._x;
+    if (x) return x.lif_ltc(this.n4, V.byteOffset, I.byteOffset, B.byteOffset, S ? S.byteOffset : 0, T.byteOffset, SP.byteOffset, IDX.byteOffset, S ? 1 : 0, t, dt, tau, Vrest, R, Vth, Vreset, tauRef);
+    return lifLtcJs(this.n4, V, I, B, S, T, SP, IDX, t, dt, tau, Vrest, R, Vth, Vreset, tauRef);
+  }
+
+  /** I = I − G */
+  sub(I: Float32Array, G: Float32Array): void {
+    const x = this._x;
+    if (x) x.sub(this.n4, I.byteOffset, G.byteOffset);
+    else for (let k = 0; k < this.n4; k++) I[k] = I[k] - G[k];
+  }
+
+  /** Y = expf(X) elementwise (the kernels' float32 exp). */
+  expf(X: Float32Array, Y: Float32Array): void {
+    const x = this._x;
+    if (x) x.expf(this.n4, X.byteOffset, Y.byteOffset);
+    else for (let k = 0; k < this.n4; k++) Y[k] = expfJs(X[k]);
+  }
+
   /** I = I + G·(E − V) */
   condAcc(I: Float32Array, G: Float32Array, V: Float32Array, E: number): void {
     const x = this._x;
@@ -183,4 +212,41 @@ export function addJs(n: number, I: Float32Array, G: Float32Array): void {
 export function expDecayJs(n: number, g: Float32Array, c: number, tau: number): void {
   c = fr(c); tau = fr(tau);
   for (let k = 0; k < n; k++) { const v = g[k]; g[k] = v + fr(c * fr(-v / tau)); }
+}
+
+// Cephes' expf constants, as float32 (snn.wat's $expf)
+const OVER = fr(88.72284), UNDER = fr(-103.972), LOG2E = fr(1.44269504088896341), C1 = fr(0.693359375), C2 = fr(-2.12194440e-4);
+const P0 = fr(1.9875691500e-4), P1 = fr(1.3981999507e-3), P2 = fr(8.3334519073e-3), P3 = fr(4.1665795894e-2);
+const P4 = fr(1.6666665459e-1), P5 = fr(5.0000001201e-1), SMALL = fr(1e-5);
+
+/** exp in float32, operation for operation as snn.wat's $expf (Cephes' single-precision algorithm, no FMA). */
+export function expfJs(x: number): number {
+  x = fr(x);
+  if (x !== x) return x;
+  if (x > OVER) return Infinity;
+  if (x < UNDER) return 0;
+  const fx = math.floor(fr(fr(x * LOG2E) + 0.5));
+  const r = fr(fr(x - fr(fx * C1)) - fr(fx * C2));
+  let p = P0;
+  p = fr(fr(p * r) + P1); p = fr(fr(p * r) + P2); p = fr(fr(p * r) + P3); p = fr(fr(p * r) + P4); p = fr(fr(p * r) + P5);
+  p = fr(fr(fr(p * fr(r * r)) + r) + 1);
+  const a = fx > 127 ? 1 : fx < -126 ? -126 : 0; // 2^n in two exact-or-once-rounded steps, as the kernel
+  return fr(fr(p * 2 ** (fx - a)) * 2 ** a);
+}
+
+export function lifLtcJs(n: number, V: Float32Array, I: Float32Array, B: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array,
+  IDX: Int32Array, t: number, dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number {
+  t = fr(t); dt = fr(dt); tau = fr(tau); Vrest = fr(Vrest); R = fr(R); Vth = fr(Vth); Vreset = fr(Vreset); tauRef = fr(tauRef);
+  let cnt = 0;
+  for (let k = 0; k < n; k++) {
+    const v = V[k];
+    const z = fr(dt * fr(fr(-1 + fr(R * B[k])) / tau));
+    const ex = math.abs(z) <= SMALL ? fr(fr(1 + fr(z / 2)) + fr(fr(z * z) / 6)) : fr(fr(expfJs(z) - 1) / z);
+    const c = fr(dt * ex);
+    let vn = fr(v + fr(c * fr(fr(fr(Vrest - v) + fr(R * I[k])) / tau)));
+    if (S !== null) vn = fr(vn + S[k]);
+    if (fr(t - T[k]) <= tauRef) vn = v;
+    if (vn >= Vth) { V[k] = Vreset; T[k] = t; SP[k] = 1; IDX[cnt++] = k; } else { V[k] = vn; SP[k] = 0; }
+  }
+  return cnt;
 }
