@@ -145,6 +145,40 @@ function requireX(fn: string, x: unknown): void {
 /** One exponential-Euler step of x' = f (J = ∂f/∂x) in float32, as BrainPy's exp_auto: x + (dt·exprel(dt·J))·f. */
 const expEulerCoef = (dt: number, J: number): number => fround(dt * exprel_f32(fround(dt * J)));
 
+/** What Alpha and DualExpon share: the size checks and the state g, h (upstream's reset_state creates h before g). */
+abstract class _GHSynapse extends DynamicalSystem {
+  readonly size: number[];
+  readonly varshape: number[];
+  readonly num: number;
+  readonly keep_size: boolean;
+  readonly method: string;
+  h: Variable;
+  g: Variable;
+  protected _S: Float32Array;
+
+  constructor(fn: string, size: number | number[], o: Record<string, any>) {
+    super({ name: o.name, mode: o.mode });
+    const b = synBase(this, fn, size, o);
+    this.varshape = b.varshape;
+    this.size = b.varshape.slice();
+    this.num = b.num;
+    this.keep_size = b.keep_size;
+    this.method = b.method;
+    this.h = initVariable(fn, 'h', 0, this.varshape);
+    this.g = initVariable(fn, 'g', 0, this.varshape);
+    this._S = new Float32Array(this.num);
+  }
+
+  override reset_state(batch_size?: number | null): void {
+    super.reset_state(batch_size);
+    f32(this.h).fill(0);
+    f32(this.g).fill(0);
+  }
+
+  /** The g Variable. */
+  override return_info(): Tensor { return this.g; }
+}
+
 /**
  * bp.dyn.Alpha(size, { tau_decay = 10 }): alpha-function conductance, an align-PRE synapse.
  *
@@ -159,38 +193,14 @@ const expEulerCoef = (dt: number, J: number): number => fround(dt * exprel_f32(f
  * upstream's `check.is_instance(syn, ParamDescriber[JointType[DynamicalSystem, AlignPost]])` does.
  * Defaults as BrainPy 2.8.2: tau_decay 10.0, g = h = 0. NonBatchingMode only.
  */
-export class Alpha extends DynamicalSystem {
-  readonly size: number[];
-  readonly varshape: number[];
-  readonly num: number;
-  readonly keep_size: boolean;
-  readonly method: string;
+export class Alpha extends _GHSynapse {
   tau_decay: number;
-  h: Variable;
-  g: Variable;
-  private _S: Float32Array;
 
   constructor(size: number | number[], options?: AlphaOptions) {
     const fn = 'bp.dyn.Alpha';
     const o = checkKeys(fn, options, ALPHA_KEYS);
-    super({ name: o.name, mode: o.mode });
-    const b = synBase(this, fn, size, o);
-    this.varshape = b.varshape;
-    this.size = b.varshape.slice();
-    this.num = b.num;
-    this.keep_size = b.keep_size;
-    this.method = b.method;
+    super(fn, size, o);
     this.tau_decay = num(fn, 'tau_decay', o.tau_decay, 10.0, { positive: true });
-    // upstream's reset_state creates h before g
-    this.h = initVariable(fn, 'h', 0, this.varshape);
-    this.g = initVariable(fn, 'g', 0, this.varshape);
-    this._S = new Float32Array(this.num);
-  }
-
-  override reset_state(batch_size?: number | null): void {
-    super.reset_state(batch_size);
-    f32(this.h).fill(0);
-    f32(this.g).fill(0);
   }
 
   /** g, h ← one exp-Euler step (dg uses the old h); h += x. Returns the g Variable. */
@@ -209,9 +219,6 @@ export class Alpha extends DynamicalSystem {
     _addInput(fn, 'x', x, h, this.varshape, this._S);
     return this.g;
   }
-
-  /** The g Variable. */
-  override return_info(): Tensor { return this.g; }
 }
 
 /**
@@ -227,44 +234,20 @@ export class Alpha extends DynamicalSystem {
  * Defaults as BrainPy 2.8.2: tau_decay 10.0, tau_rise 1.0, A null, g = h = 0. NonBatchingMode only. Rejected by the
  * align-post projections, as upstream (not an AlignPost synapse).
  */
-export class DualExpon extends DynamicalSystem {
-  readonly size: number[];
-  readonly varshape: number[];
-  readonly num: number;
-  readonly keep_size: boolean;
-  readonly method: string;
+export class DualExpon extends _GHSynapse {
   tau_rise: number;
   tau_decay: number;
   readonly a: number;
-  h: Variable;
-  g: Variable;
-  private _S: Float32Array;
 
   constructor(size: number | number[], options?: DualExponOptions) {
     const fn = 'bp.dyn.DualExpon';
     const o = checkKeys(fn, options, DUAL_EXPON_KEYS);
-    super({ name: o.name, mode: o.mode });
-    const b = synBase(this, fn, size, o);
-    this.varshape = b.varshape;
-    this.size = b.varshape.slice();
-    this.num = b.num;
-    this.keep_size = b.keep_size;
-    this.method = b.method;
+    super(fn, size, o);
     this.tau_rise = num(fn, 'tau_rise', o.tau_rise, 1.0, { positive: true });
     this.tau_decay = num(fn, 'tau_decay', o.tau_decay, 10.0, { positive: true });
     const A = o.A === null ? undefined : o.A;
     if (A !== undefined && (typeof A !== 'number' || !Number.isFinite(A))) fail(fn, 'A', 'a finite number or null', A);
     this.a = dualExpA(this.tau_rise, this.tau_decay, A as number | undefined);
-    // upstream's reset_state creates h before g
-    this.h = initVariable(fn, 'h', 0, this.varshape);
-    this.g = initVariable(fn, 'g', 0, this.varshape);
-    this._S = new Float32Array(this.num);
-  }
-
-  override reset_state(batch_size?: number | null): void {
-    super.reset_state(batch_size);
-    f32(this.h).fill(0);
-    f32(this.g).fill(0);
   }
 
   /** g, h ← one exp-Euler step (dg uses the old h); h += a·x. Returns the g Variable. */
@@ -286,9 +269,6 @@ export class DualExpon extends DynamicalSystem {
     for (let k = 0; k < h.length; k++) h[k] = fround(h[k] + fround(a * S[k]));
     return this.g;
   }
-
-  /** The g Variable. */
-  override return_info(): Tensor { return this.g; }
 }
 
 /** BrainPy 2.8.2's `_dual_exp_a` (float32 result). */
