@@ -37,7 +37,7 @@ import { Tensor } from '../torch/index';
 import { scratch, setSparseHint, sparseHint } from '../torch/utils/kernels';
 import { describe, fail, pyArgs, type PyRest } from '../torch/utils/checks';
 import { share } from './context';
-import { DynamicalSystem } from './dynsys';
+import { DynamicalSystem, noBatch } from './dynsys';
 import { get_dt } from './math/environment';
 import { Variable } from './math/variables';
 import { BatchingMode, NonBatchingMode, TrainingMode, type Mode } from './math/modes';
@@ -251,7 +251,8 @@ export class VarDelay extends DynamicalSystem {
 
   /** Re-creates the buffer from init (zeros unless given). */
   override reset_state(batch_size?: number | null): void {
-    super.reset_state(batch_size);
+    noBatch(this, batch_size);
+    super.reset_state();
     if (this.data !== null) this._alloc(this.max_length);
   }
 

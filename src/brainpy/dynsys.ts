@@ -21,8 +21,9 @@
  *   `sum_delta_inputs({ init, label })` adds `fun()` over the delta inputs. A label prefixes the key as
  *   `label // key` and selects inputs in the sums.
  * - `reset_state(batch_size?)` re-initializes this object's state and that of the dynamical systems it holds in its
- *   own properties; `reset(...)` and `init_state(...)` are the same here. spikeport's bp.dyn runs in
- *   NonBatchingMode only (BatchingMode / TrainingMode raise at construction).
+ *   own properties and hooks, passing batch_size on (BrainPy's reset_state propagation); `reset(...)` and
+ *   `init_state(...)` are the same here. The LIF neurons take a batch size (BatchingMode / TrainingMode); the other
+ *   bp.dyn pieces (synapses, delays) run in NonBatchingMode only and raise for one (`noBatch`).
  */
 import { Tensor, tensor } from '../torch/index';
 import { Module } from '../torch/nn/index';
@@ -233,12 +234,12 @@ export class DynamicalSystem extends Module {
 
   /** Re-initializes the state of this object and of the dynamical systems held in its own properties and hooks. */
   reset_state(batch_size?: number | null): void {
-    if (batch_size !== undefined && batch_size !== null) {
-      throw new Error(`${this.constructor.name}.reset_state: batch_size must be null/undefined (spikeport's bp.dyn runs in NonBatchingMode only), got ${describe(batch_size)}`);
+    if (batch_size !== undefined && batch_size !== null && !(Number.isInteger(batch_size) && batch_size >= 1)) {
+      fail(`${this.constructor.name}.reset_state`, 'batch_size', 'null or a positive integer', batch_size);
     }
     const seen = new Set<unknown>([this]);
     const visit = (x: unknown): void => {
-      if (x instanceof DynamicalSystem && !seen.has(x)) { seen.add(x); x.reset_state(); }
+      if (x instanceof DynamicalSystem && !seen.has(x)) { seen.add(x); x.reset_state(batch_size); }
     };
     for (const v of Object.values(this)) visit(v);
     for (const v of this.before_updates.values()) visit(v);
@@ -257,6 +258,13 @@ export class DynamicalSystem extends Module {
   }
 
   override toString(): string { return `${this.constructor.name}(name=${this.name}, mode=${this.mode})`; }
+}
+
+/** For the pieces that run in NonBatchingMode only: a batch size given to their reset_state raises. */
+export function noBatch(self: DynamicalSystem, batch_size: number | null | undefined): void {
+  if (batch_size !== undefined && batch_size !== null) {
+    throw new Error(`${self.constructor.name}.reset_state: batch_size must be null/undefined (${self.constructor.name} runs in NonBatchingMode only in spikeport), got ${describe(batch_size)}`);
+  }
 }
 
 /** Turns a number or Tensor input into a Float32Array of length n (broadcasting a scalar / one-element Tensor). */

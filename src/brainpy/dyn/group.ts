@@ -68,6 +68,6 @@ export class DynSysGroup extends DynamicalSystem {
 
   override reset_state(batch_size?: number | null): void {
     super.reset_state(batch_size);
-    for (const v of this._group_children.values()) v.reset_state();
+    for (const v of this._group_children.values()) v.reset_state(batch_size);
   }
 }

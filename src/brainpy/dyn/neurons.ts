@@ -213,7 +213,7 @@ abstract class _LifBase extends DynamicalSystem {
    */
   override reset_state(batch_size?: number | null): void {
     const batch = checkBatchSize(`${this.constructor.name}.reset_state`, batch_size);
-    super.reset_state();
+    super.reset_state(batch ?? undefined); // its hooks (merged synapses, delays) get the batch size too
     const fresh = assignState;
     const old = { V: this.V, spike: this.spike, t: this.t_last_spike, r: this.refractory };
     this._init(this.t_last_spike !== undefined, batch);

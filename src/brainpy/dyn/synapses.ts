@@ -20,7 +20,7 @@
 import { Tensor } from '../../torch/index';
 import { fail } from '../../torch/utils/checks';
 import { share } from '../context';
-import { DynamicalSystem, _addInput, _fillInput } from '../dynsys';
+import { DynamicalSystem, _addInput, _fillInput, noBatch } from '../dynsys';
 import { ZeroInit } from '../initialize/regular_inits';
 import { get_dt } from '../math/environment';
 import { exprel_f32 } from '../math/others';
@@ -71,7 +71,8 @@ export class Expon extends DynamicalSystem {
   }
 
   override reset_state(batch_size?: number | null): void {
-    super.reset_state(batch_size);
+    noBatch(this, batch_size);
+    super.reset_state();
     this.g.value = initVariable('bp.dyn.Expon.reset_state', 'g_initializer', this.g_initializer, this.varshape);
   }
 
@@ -170,7 +171,8 @@ abstract class _GHSynapse extends DynamicalSystem {
   }
 
   override reset_state(batch_size?: number | null): void {
-    super.reset_state(batch_size);
+    noBatch(this, batch_size);
+    super.reset_state();
     f32(this.h).fill(0);
     f32(this.g).fill(0);
   }
