@@ -24,7 +24,7 @@
 import { Tensor } from '../../torch/index';
 import { fail, isPlainObject } from '../../torch/utils/checks';
 import { register_delay_of_target, type VarDelay } from '../delay';
-import { DynamicalSystem, type InputFun } from '../dynsys';
+import { DynamicalSystem, noBatch, type InputFun } from '../dynsys';
 import { ParamDescriber } from '../mixin';
 import type { Mode } from '../math/modes';
 import type { SynOut } from './outs';
@@ -40,6 +40,16 @@ type Comm = { call(x: Tensor): Tensor } | ((x: Tensor) => Tensor);
 export abstract class Projection extends DynamicalSystem {
   /** Properties that are references to other models (not children of the projection). */
   static readonly _invisible_nodes: readonly string[] = [];
+
+  /** Resets the dynamical systems the projection owns, not the ones it references (`_invisible_nodes`). */
+  override reset_state(batch_size?: number | null): void {
+    noBatch(this, batch_size);
+    const invisible = (this.constructor as typeof Projection)._invisible_nodes;
+    for (const [k, v] of Object.entries(this)) {
+      if (invisible.includes(k)) continue;
+      if (v instanceof DynamicalSystem && v !== this) v.reset_state();
+    }
+  }
 }
 
 function callComm(comm: Comm, x: Tensor): Tensor {
@@ -184,9 +194,6 @@ export class HalfProjAlignPostMg extends Projection {
     this.syn.align_post_input_add(current);
     return current;
   }
-
-  /** The synapse belongs to post (its hook resets it); only comm is reset here. */
-  override reset_state(batch_size?: number | null): void { resetVisible(this, ['syn', 'out', 'post'], batch_size); }
 }
 
 /** bp.dyn.FullProjAlignPostMg(pre, delay, comm, syn: desc, out: desc, post, out_label = null): merging full projection. */
@@ -221,8 +228,6 @@ export class FullProjAlignPostMg extends Projection {
     this.syn.align_post_input_add(current);
     return current;
   }
-
-  override reset_state(batch_size?: number | null): void { resetVisible(this, ['syn', 'out', 'post', 'pre', 'delay'], batch_size); }
 }
 
 function buildOrUse<T>(x: unknown): T { return (x instanceof ParamDescriber ? x.call() : x) as T; }
@@ -255,8 +260,6 @@ export class HalfProjAlignPost extends Projection {
     this.out.bind_cond(g);
     return current;
   }
-
-  override reset_state(batch_size?: number | null): void { resetVisible(this, ['post'], batch_size); }
 }
 
 /** bp.dyn.FullProjAlignPost(pre, delay, comm, syn, out, post, out_label = null): non-merging full projection. */
@@ -290,18 +293,5 @@ export class FullProjAlignPost extends Projection {
     const g = this.syn.call(callComm(this.comm, x));
     this.out.bind_cond(g);
     return g;
-  }
-
-  override reset_state(batch_size?: number | null): void { resetVisible(this, ['post', 'pre', 'delay'], batch_size); }
-}
-
-/** Resets the dynamical systems held by `proj` except the invisible (referenced) ones. */
-function resetVisible(proj: DynamicalSystem, invisible: readonly string[], batch_size?: number | null): void {
-  if (batch_size !== undefined && batch_size !== null) {
-    throw new Error(`${proj.constructor.name}.reset_state: batch_size must be null/undefined (NonBatchingMode only)`);
-  }
-  for (const [k, v] of Object.entries(proj)) {
-    if (invisible.includes(k)) continue;
-    if (v instanceof DynamicalSystem && v !== proj) v.reset_state();
   }
 }
