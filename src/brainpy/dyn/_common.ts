@@ -86,11 +86,11 @@ export function u8(v: Tensor): Uint8Array {
  * synapse state lives in an SnnArena so that the step kernels update it in place.
  */
 export function adoptStorage(v: Tensor, view: Float32Array | Uint8Array): void {
+  if (v.buffer === view && v.offset === 0) return; // already there (every step takes this path)
   const n = v.numel();
   if (view.length !== n || !v.is_contiguous() || v.buffer.BYTES_PER_ELEMENT !== view.BYTES_PER_ELEMENT) {
     throw new Error(`adoptStorage: expected a contiguous ${n}-element Variable with ${view.BYTES_PER_ELEMENT}-byte elements, got ${describe(v)}`);
   }
-  if (v.buffer === view && v.offset === 0) return;
   view.set(v.buffer.subarray(v.offset, v.offset + n) as Float32Array & Uint8Array);
   v.buffer = view;
   v.offset = 0;

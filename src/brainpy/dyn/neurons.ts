@@ -127,19 +127,15 @@ abstract class _LifBase extends DynamicalSystem {
     const ar = new SnnArena(n, { V: 'f32', T: 'f32', I: 'f32', B: 'f32', S: 'f32', G: 'f32', SP: 'u8', IDX: 'i32' });
     ar.f32('V').fill(NaN, n);
     ar.f32('T').fill(-1e7);
-    adoptStorage(this.V, ar.f32('V').subarray(0, n));
-    if (this.spk_dtype === 'bool') adoptStorage(this.spike, ar.u8('SP').subarray(0, n));
-    if (this.t_last_spike) adoptStorage(this.t_last_spike, ar.f32('T').subarray(0, n));
     this._ar = ar;
+    this._sync(ar);
   }
 
-  /** Re-adopts state whose storage was replaced from outside (e.g. `V.data = …`). */
+  /** Puts V, spike and t_last_spike on the arena (again, when their storage was replaced from outside: `V.data = …`). */
   private _sync(ar: SnnArena): void {
-    const n = this.num;
-    if (this.V.buffer.byteOffset !== ar.f32('V').byteOffset || this.V.buffer.buffer !== ar.f32('V').buffer || this.V.offset !== 0) adoptStorage(this.V, ar.f32('V').subarray(0, n));
-    if (this.spk_dtype === 'bool' && (this.spike.buffer.buffer !== ar.u8('SP').buffer || this.spike.buffer.byteOffset !== ar.u8('SP').byteOffset || this.spike.offset !== 0)) adoptStorage(this.spike, ar.u8('SP').subarray(0, n));
-    const T = this.t_last_spike;
-    if (T && (T.buffer.buffer !== ar.f32('T').buffer || T.buffer.byteOffset !== ar.f32('T').byteOffset || T.offset !== 0)) adoptStorage(T, ar.f32('T').subarray(0, n));
+    adoptStorage(this.V, ar.f32n('V'));
+    if (this.spk_dtype === 'bool') adoptStorage(this.spike, ar.u8n('SP'));
+    if (this.t_last_spike) adoptStorage(this.t_last_spike, ar.f32n('T'));
   }
 
   /**

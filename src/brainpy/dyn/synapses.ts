@@ -67,7 +67,7 @@ export class Expon extends DynamicalSystem {
     this.g = initVariable(fn, 'g_initializer', this.g_initializer, this.varshape);
     this._S = new Float32Array(this.num);
     this._ar = new SnnArena(this.num, { g: 'f32' });
-    adoptStorage(this.g, this._ar.f32('g').subarray(0, this.num));
+    adoptStorage(this.g, this._ar.f32n('g'));
   }
 
   override reset_state(batch_size?: number | null): void {
@@ -82,7 +82,7 @@ export class Expon extends DynamicalSystem {
     const tau = Math.fround(this.tau);
     const c = Math.fround(dt * exprel_f32(Math.fround(dt * Math.fround(-1 / tau))));
     const ar = this._ar, g4 = ar.f32('g');
-    if (this.g.buffer.buffer !== g4.buffer || this.g.buffer.byteOffset !== g4.byteOffset || this.g.offset !== 0) adoptStorage(this.g, g4.subarray(0, this.num));
+    adoptStorage(this.g, ar.f32n('g')); // again if g's storage was replaced from outside
     ar.expDecay(g4, c, tau); // g + c·((−g)/tau) per element, float32
     if (x !== undefined && x !== null) this.add_current(x);
     return this.g;

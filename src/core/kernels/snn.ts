@@ -118,6 +118,22 @@ export class SnnArena {
     return a;
   }
 
+  private readonly _views = new Map<string, Float32Array | Uint8Array>();
+
+  /** The first n elements of float32 array `name` (one view, made once): what a Variable adopts. */
+  f32n(name: string): Float32Array {
+    let v = this._views.get(name);
+    if (v === undefined) { v = this.f32(name).subarray(0, this.n); this._views.set(name, v); }
+    return v as Float32Array;
+  }
+
+  /** The first n elements of byte array `name` (one view, made once). */
+  u8n(name: string): Uint8Array {
+    let v = this._views.get(name);
+    if (v === undefined) { v = this.u8(name).subarray(0, this.n); this._views.set(name, v); }
+    return v as Uint8Array;
+  }
+
   /** The padded byte array `name` (n4 elements). */
   u8(name: string): Uint8Array {
     const a = this._u8.get(name);
