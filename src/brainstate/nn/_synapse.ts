@@ -75,17 +75,11 @@ export class Expon extends Synapse {
     const dt = environ.get_dt();
     const n = this.tau.length;
     const out = new Float32Array(len);
-    if (n === 1) { // one tau: the exponential-Euler factor is the same for every element
-      const tau = this.tau[0], c = dt * exprel(-dt / tau);
-      if (I === null) for (let k = 0; k < len; k++) { const g = g0[k]; out[k] = g + c * ((-g + 0) / tau); }
-      else for (let k = 0; k < len; k++) out[k] = g0[k] + c * ((-g0[k] + I[k]) / tau);
-    } else {
-      // one value delta input (what AlignPostProj adds each step) is added in the same pass: out[k] = fround(decayed)
-      // + d[k], rounded again when stored — what _delta_inputs_into does — and then consumed as it would be
-      const d = I === null ? this._oneDeltaValue(shape) : null;
-      exponDecay(len, this.tau, n, dt, g0, I, d === null ? null : valuesView('Expon.sum_delta_inputs', `delta input "${d[0]}"`, d[1], shape), out);
-      if (d !== null) this._delta_inputs!.delete(d[0]);
-    }
+    // one value delta input (what AlignPostProj adds each step) is added in the same pass: out[k] = fround(decayed)
+    // + d[k], rounded again when stored — what _delta_inputs_into does — and then consumed as it would be
+    const d = I === null ? this._oneDeltaValue(shape) : null;
+    exponDecay(len, this.tau, n, dt, g0, I, d === null ? null : valuesView('Expon.sum_delta_inputs', `delta input "${d[0]}"`, d[1], shape), out);
+    if (d !== null) this._delta_inputs!.delete(d[0]);
     this._delta_inputs_into(out, shape);
     if (x !== undefined && x !== null) {
       const xs = valuesView(fn, 'x', x, shape);
@@ -204,15 +198,13 @@ export class DualExpon extends Synapse {
     const dt = environ.get_dt();
     const n = this.a.length;
     const gr = new Float32Array(len), gd = new Float32Array(len);
-    const one = this.tau_rise.length === 1 && this.tau_decay.length === 1;
-    const cr0 = one ? dt * exprel(-dt / this.tau_rise[0]) : 0, cd0 = one ? dt * exprel(-dt / this.tau_decay[0]) : 0;
     let trp = NaN, cr = NaN, tdp = NaN, cd = NaN; // dt·exprel(−dt/τ) recomputed only where τ changes
     for (let k = 0; k < len; k++) {
       const tr = this.tau_rise[k % n], td = this.tau_decay[k % n];
-      if (!one && tr !== trp) { trp = tr; cr = dt * exprel(-dt / tr); }
-      if (!one && td !== tdp) { tdp = td; cd = dt * exprel(-dt / td); }
-      gr[k] = r0[k] + (one ? cr0 : cr) * (-r0[k] / tr);
-      gd[k] = d0[k] + (one ? cd0 : cd) * (-d0[k] / td);
+      if (tr !== trp) { trp = tr; cr = dt * exprel(-dt / tr); }
+      if (td !== tdp) { tdp = td; cd = dt * exprel(-dt / td); }
+      gr[k] = r0[k] + cr * (-r0[k] / tr);
+      gd[k] = d0[k] + cd * (-d0[k] / td);
     }
     this._delta_inputs_into(gr, shape); // consumes the value delta inputs (upstream's sum_delta_inputs pops them) …
     this._delta_inputs_into(gd, shape); // … so this one only sees the callable ones
