@@ -168,7 +168,7 @@ export class SnnArena {
   sub(I: Float32Array, G: Float32Array): void {
     const x = this._x;
     if (x) x.sub(this.n4, I.byteOffset, G.byteOffset);
-    else for (let k = 0; k < this.n4; k++) I[k] = I[k] - G[k];
+    else subJs(this.n4, I, G);
   }
 
   /** Y = expf(X) elementwise (the kernels' float32 exp). */
@@ -223,6 +223,10 @@ export function condAccJs(n: number, I: Float32Array, G: Float32Array, V: Float3
 
 export function addJs(n: number, I: Float32Array, G: Float32Array): void {
   for (let k = 0; k < n; k++) I[k] = I[k] + G[k];
+}
+
+export function subJs(n: number, I: Float32Array, G: Float32Array): void {
+  for (let k = 0; k < n; k++) I[k] = I[k] - G[k];
 }
 
 export function expDecayJs(n: number, g: Float32Array, c: number, tau: number): void {
