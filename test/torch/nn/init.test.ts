@@ -23,7 +23,7 @@ describe('nn.init matches PyTorch 1.13 bit for bit', () => {
       // torch's QR runs LAPACK in float32; spikeport's Householder QR runs in float64
       expectTol(`${c.fn} result`, t, c.result, { atol: 2e-6, rtol: 1e-5 });
     } else if (c.fn === 'trunc_normal_' && c.dtype === 'float64') {
-      // float64 erfinv: torch's Newton steps call glibc's double erf, spikeport mathjs' (both ~1 ulp)
+      // float64 erfinv: torch's Newton steps call glibc's double erf, spikeport's Cody erf (both ~1 ulp)
       expectTol(`${c.fn} result`, t, c.result, { atol: 1e-15, rtol: 1e-13 });
     } else {
       expectExact(`${c.fn} result`, t, c.result);
