@@ -82,7 +82,8 @@ function getDelayStep(fn: string, entry: string, delay_time: unknown, delay_step
 
 /** A copy of src[off, off + n): a step temporary (recycled after the step inside bm.for_loop, core/step_scope.ts). */
 function copyRow(src: Buf, off: number, n: number): Buf {
-  const dst = src instanceof Uint8Array ? scratch(Uint8Array, n) : src instanceof Float32Array ? scratch(Float32Array, n) : new (src.constructor as new (n: number) => Buf)(n);
+  // every element is written: a pooled array need not be zeroed first
+  const dst = src instanceof Uint8Array ? scratch(Uint8Array, n, false) : src instanceof Float32Array ? scratch(Float32Array, n, false) : new (src.constructor as new (n: number) => Buf)(n);
   dst.set(src.subarray(off, off + n) as any);
   return dst;
 }

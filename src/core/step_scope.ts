@@ -19,13 +19,13 @@ export class StepScope {
   private used: Arr[] = [];
   private nodes = Node.created;
 
-  /** A zeroed array from this scope's pool. */
-  take<C extends Ctor>(ctor: C, n: number): InstanceType<C> {
+  /** An array from this scope's pool: zeroed, or with any contents when `zero` is false (the caller overwrites it). */
+  take<C extends Ctor>(ctor: C, n: number, zero = true): InstanceType<C> {
     let byLen = this.free.get(ctor);
     if (byLen === undefined) { byLen = new Map(); this.free.set(ctor, byLen); }
     const list = byLen.get(n);
     let a: Arr;
-    if (list !== undefined && list.length > 0) { a = list.pop()!; a.fill(0); } else { a = new ctor(n); pooled.add(a); }
+    if (list !== undefined && list.length > 0) { a = list.pop()!; if (zero) a.fill(0); } else { a = new ctor(n); pooled.add(a); }
     this.used.push(a);
     return a as InstanceType<C>;
   }
@@ -62,8 +62,11 @@ export function withStepScope<T>(body: (scope: StepScope) => T): T {
   try { return body(s); } finally { scopes.pop(); }
 }
 
-/** A zeroed array of n elements: from the innermost step scope's pool, or freshly allocated outside any scope. */
-export function scratch<C extends Ctor>(ctor: C, n: number): InstanceType<C> {
+/**
+ * An array of n elements from the innermost step scope's pool, or freshly allocated outside any scope: zeroed, or (with
+ * `zero` false, for a caller that overwrites all of it) with any contents.
+ */
+export function scratch<C extends Ctor>(ctor: C, n: number, zero = true): InstanceType<C> {
   const s = scopes.length ? scopes[scopes.length - 1] : null;
-  return s !== null ? s.take(ctor, n) : (new ctor(n) as InstanceType<C>);
+  return s !== null ? s.take(ctor, n, zero) : (new ctor(n) as InstanceType<C>);
 }

@@ -790,7 +790,7 @@ abstract class JitLinear extends Layer {
   private _prep: jitconn.PreparedMv | null = null;
   private _prepKey: unknown[] = [];
 
-  protected _mv(v: Tensor): Tensor {
+  protected _mv(v: Tensor, into: Float32Array | null = null): Tensor {
     const a = this._wargs(this._weight());
     const e = this._event;
     if (typeof a[0] === 'number' && (a.length === 1 || typeof a[1] === 'number')) {
@@ -802,7 +802,7 @@ abstract class JitLinear extends Layer {
         this._prep = jitconn._prepare_mv(fn, this._kind, e, a[0], a[1], this.prob, this.seed, this._opts);
         this._prepKey = [a[0], a[1], this.prob, this.seed, this.transpose, this.atomic, jitconn.get_default_rng(), this.num_in, this.num_out];
       }
-      return jitconn._run_mv(this._prep!, v);
+      return jitconn._run_mv(this._prep!, v, into);
     }
     const o = this._opts;
     switch (this._kind) {
@@ -810,6 +810,20 @@ abstract class JitLinear extends Layer {
       case 'uniform': return (e ? jitconn.event_mv_prob_uniform : jitconn.mv_prob_uniform)(v, a[0], a[1], this.prob, this.seed, o);
       default: return (e ? jitconn.event_mv_prob_normal : jitconn.mv_prob_normal)(v, a[0], a[1], this.prob, this.seed, o);
     }
+  }
+
+  /**
+   * `call(x)` writing a 1-D event product into `into` (a float32 array of the output length; see jitconn._run_mv), for
+   * a projection that adds it into a synapse in the same memory. Null when calling this layer is more than its
+   * update (hooks, an override) or x is not a 1-D vector: the caller then calls it as usual.
+   */
+  _call_into(x: Tensor, into: Float32Array): Tensor | null {
+    if (!(x instanceof Tensor) || x.ndim !== 1 || this._m.preHooks.size !== 0 || this._m.hooks.size !== 0 || this.call !== Module.prototype.call
+      || this.forward !== Layer.prototype.forward || this.update !== JitLinear.prototype.update) return null;
+    const fn = `${this.constructor.name}.update`;
+    checkLast(fn, x, this.transpose ? this.num_out : this.num_in, this.transpose ? 'num_out (transpose=True)' : 'num_in');
+    const w = this._weight();
+    return this._mv(this._event ? x : asFloat(x, w === null ? 'float32' : weightDtype(w)), into);
   }
 
   override update(x: Tensor): Tensor {

@@ -33,11 +33,18 @@ import { Variable } from '../math/variables';
 import { SnnArena, TouchList, setSparseHint } from '../../torch/utils/kernels';
 import { adoptStorage, checkInit, checkKeys, checkMethod, f32, initVariable, num, requireNonBatching, toVarshape, u8, type StateInit } from './_common';
 import { isCondCurrent } from './outs';
+import { Expon } from './synapses';
 import { assignState, checkBatchSize, checkLifMode, checkSpkFun, initStateV, lifTensorUpdate, modeBatch, stateShape, type SpkFun } from './_lif_training';
 
 const LIF_KEYS = ['sharding', 'keep_size', 'mode', 'name', 'spk_fun', 'spk_dtype', 'spk_reset', 'detach_spk', 'method',
   'init_var', 'scaling', 'V_rest', 'V_reset', 'V_th', 'R', 'tau', 'V_initializer', 'noise'];
 const REF_KEYS = [...LIF_KEYS, 'tau_ref', 'ref_var'];
+
+/**
+ * Arena slots a group keeps for the synapses projecting onto it: each a conductance g (read in place by the step) and
+ * the array their event layer writes into (added to g in one SIMD pass).
+ */
+const SYN_SLOTS = 4;
 
 export interface LifOptions {
   sharding?: null; keep_size?: boolean; mode?: import('../math/modes').Mode | null; name?: string | null;
@@ -124,7 +131,9 @@ abstract class _LifBase extends DynamicalSystem {
   /** Moves V, spike and t_last_spike into an SnnArena (padding V is NaN, which never spikes). */
   private _adopt(): void {
     const n = this.num;
-    const ar = new SnnArena(n, { V: 'f32', T: 'f32', I: 'f32', B: 'f32', S: 'f32', G: 'f32', SP: 'u8', IDX: 'i32' });
+    const layout: Record<string, 'f32' | 'u8' | 'i32'> = { V: 'f32', T: 'f32', I: 'f32', B: 'f32', S: 'f32', G: 'f32', SP: 'u8', IDX: 'i32' };
+    for (let k = 0; k < SYN_SLOTS; k++) { layout[`Y${k}`] = 'f32'; layout[`Q${k}`] = 'f32'; }
+    const ar = new SnnArena(n, layout);
     ar.f32('V').fill(NaN, n);
     ar.f32('T').fill(-1e7);
     this._ar = ar;
@@ -136,6 +145,20 @@ abstract class _LifBase extends DynamicalSystem {
     adoptStorage(this.V, ar.f32n('V'));
     if (this.spk_dtype === 'bool') adoptStorage(this.spike, ar.u8n('SP'));
     if (this.t_last_spike) adoptStorage(this.t_last_spike, ar.f32n('T'));
+  }
+
+  private _slots = 0;
+
+  /**
+   * Moves the conductance of a synapse projecting onto this group (a bp.dyn.Expon of the group's size) into one of the
+   * group's arena slots, so that each step reads it in place instead of copying it. The align-post projections call
+   * it; without a free slot nothing changes.
+   */
+  _adopt_synapse(syn: unknown): void {
+    const ar = this._ar;
+    if (ar === null || !(syn instanceof Expon) || syn.num !== this.num || syn._homeIs(ar) || this._slots >= SYN_SLOTS) return;
+    syn._rehome(ar, `Y${this._slots}`, `Q${this._slots}`);
+    this._slots++;
   }
 
   /**
@@ -156,8 +179,10 @@ abstract class _LifBase extends DynamicalSystem {
       for (const f of this.current_inputs.values()) {
         if (isCondCurrent(f)) {
           const g = f._cond_g(n), E = f._cond_E;
-          if (typeof g === 'number') G.fill(g, 0, n); else G.set(g);
-          if (E === null) ar.add(I, G); else { ar.condAcc(I, G, V, E); if (ltc) ar.sub(B, G); }
+          // a conductance living in this arena (an adopted synapse's g) is read in place, others are copied in
+          let Gk = typeof g === 'number' ? null : ar.padded(g);
+          if (Gk === null) { Gk = G; if (typeof g === 'number') G.fill(g, 0, n); else G.set(g); }
+          if (E === null) ar.add(I, Gk); else { ar.condAcc(I, Gk, V, E); if (ltc) ar.sub(B, Gk); }
         } else {
           Vt ??= _f32(V.subarray(0, n), this.varshape);
           const r = typeof f === 'function' ? f(Vt) : (f as Exclude<InputFun, Function>).call(Vt);

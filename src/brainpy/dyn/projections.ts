@@ -58,6 +58,20 @@ function callComm(comm: Comm, x: Tensor): Tensor {
   return r;
 }
 
+/**
+ * comm(x) for a synapse's add: written into the synapse's own array (bp.dyn.Expon's P, beside g) when both allow it
+ * (an event JIT layer called plainly), so that the add is one SIMD pass; else called as usual.
+ */
+function commFor(comm: Comm, x: Tensor, syn: AlignPostSyn): Tensor {
+  const c = comm as { _call_into?: (x: Tensor, into: Float32Array) => Tensor | null };
+  if (typeof c._call_into === 'function') {
+    const into = (syn as { _delta_buffer?: () => Float32Array | null })._delta_buffer?.() ?? null;
+    const r = into !== null ? c._call_into(x, into) : null;
+    if (r !== null) return r;
+  }
+  return callComm(comm, x);
+}
+
 function checkComm(fn: string, comm: unknown): Comm {
   if (typeof comm === 'function') return comm as Comm;
   if (typeof comm === 'object' && comm !== null && typeof (comm as { call?: unknown }).call === 'function') return comm as Comm;
@@ -96,6 +110,11 @@ export class _AlignPost extends DynamicalSystem {
   }
 }
 
+/** Lets a neuron group keep the synapse's g in its own arena (bp.dyn LIFs: its step then reads g in place). */
+function attachSyn(post: DynamicalSystem, syn: AlignPostSyn): void {
+  (post as { _adopt_synapse?: (s: unknown) => void })._adopt_synapse?.(syn);
+}
+
 function checkSynInstance(fn: string, syn: unknown): AlignPostSyn {
   if (!(syn instanceof DynamicalSystem) || typeof (syn as { align_post_input_add?: unknown }).align_post_input_add !== 'function') {
     return fail(fn, 'syn', 'an align-post synapse (bp.dyn.Expon or its .desc(...))', syn);
@@ -120,6 +139,7 @@ function alignPostAddBefUpdate(fn: string, label: string | null, synDesc: unknow
     const out = checkOutInstance(fn, (outDesc as ParamDescriber).call());
     post.add_inp_fun(projName, out as InputFun, label);
     post.add_bef_update(key, new _AlignPost(syn, out));
+    attachSyn(post, syn);
   }
   const hook = post.get_bef_update(key);
   if (!(hook instanceof _AlignPost)) throw new Error(`${fn}: ${post.name}'s before-update ${JSON.stringify(key)} is not an align-post hook`);
@@ -190,7 +210,7 @@ export class HalfProjAlignPostMg extends Projection {
 
   /** g += comm(x) now (decayed later in this step by the post group's hook); returns comm(x). */
   override update(x: Tensor): Tensor {
-    const current = callComm(this.comm, x);
+    const current = commFor(this.comm, x, this.syn);
     this.syn.align_post_input_add(current);
     return current;
   }
@@ -224,7 +244,7 @@ export class FullProjAlignPostMg extends Projection {
   /** x = delayed (or current) pre spikes; g += comm(x); returns comm(x). */
   override update(): Tensor {
     const x = this.delay.at(this.name);
-    const current = callComm(this.comm, x);
+    const current = commFor(this.comm, x, this.syn);
     this.syn.align_post_input_add(current);
     return current;
   }
@@ -251,11 +271,12 @@ export class HalfProjAlignPost extends Projection {
     this.post = checkDS(fn, 'post', o.post);
     this.out_label = checkLabel(fn, o.out_label);
     this.post.add_inp_fun(this.name, this.out as InputFun, this.out_label);
+    attachSyn(this.post, this.syn);
   }
 
   /** g = syn(comm(x)) (decay, then add); out.bind_cond(g); returns comm(x). */
   override update(x: Tensor): Tensor {
-    const current = callComm(this.comm, x);
+    const current = commFor(this.comm, x, this.syn);
     const g = this.syn.call(current);
     this.out.bind_cond(g);
     return current;
@@ -285,12 +306,13 @@ export class FullProjAlignPost extends Projection {
     this.out_label = checkLabel(fn, o.out_label);
     this.delay = setupDelay(this, this.pre, checkDelay(fn, o.delay));
     this.post.add_inp_fun(this.name, this.out as InputFun, this.out_label);
+    attachSyn(this.post, this.syn);
   }
 
   /** x = delayed (or current) pre spikes; g = syn(comm(x)); out.bind_cond(g); returns g. */
   override update(): Tensor {
     const x = this.delay.at(this.name);
-    const g = this.syn.call(callComm(this.comm, x));
+    const g = this.syn.call(commFor(this.comm, x, this.syn));
     this.out.bind_cond(g);
     return g;
   }

@@ -47,8 +47,13 @@ export class Expon extends DynamicalSystem {
   readonly g_initializer: StateInit;
   g: Variable;
   private _S: Float32Array;
-  /** g for the decay kernel (src/core/kernels/snn.ts). */
-  private readonly _ar: SnnArena;
+  /**
+   * Where g lives for the kernels (src/core/kernels/snn.ts): its own arena, or a slot of its post group's; beside it
+   * P, the array an event layer writes its product into for add_current (one SIMD pass instead of a scattered add).
+   */
+  private _ar: SnnArena;
+  private _gName = 'g';
+  private _pName = 'P';
 
   constructor(size: number | number[], options?: ExponOptions) {
     const fn = 'bp.dyn.Expon';
@@ -66,7 +71,7 @@ export class Expon extends DynamicalSystem {
     this.g_initializer = checkInit(fn, 'g_initializer', o.g_initializer, new ZeroInit());
     this.g = initVariable(fn, 'g_initializer', this.g_initializer, this.varshape);
     this._S = new Float32Array(this.num);
-    this._ar = new SnnArena(this.num, { g: 'f32' });
+    this._ar = new SnnArena(this.num, { g: 'f32', P: 'f32' });
     adoptStorage(this.g, this._ar.f32n('g'));
   }
 
@@ -74,22 +79,66 @@ export class Expon extends DynamicalSystem {
     noBatch(this, batch_size);
     super.reset_state();
     this.g.value = initVariable('bp.dyn.Expon.reset_state', 'g_initializer', this.g_initializer, this.varshape);
+    this._pOut = false;
+  }
+
+  /** Moves g (and P) into arrays `gName` (`pName`) of `ar`: a neuron group's arena, whose step then reads g in place. */
+  _rehome(ar: SnnArena, gName: string, pName: string): void {
+    this._ar = ar;
+    this._gName = gName;
+    this._pName = pName;
+    adoptStorage(this.g, ar.f32n(gName));
+  }
+
+  /**
+   * P, where a projection has its event layer write the product it then adds with add_current (see there); handed
+   * out once between two decays, so that a product returned to one projection is not overwritten by another's before
+   * the step is over (null then: the layer writes a fresh array).
+   */
+  _delta_buffer(): Float32Array | null {
+    if (this._pOut) return null;
+    this._pOut = true;
+    return this._ar.f32n(this._pName);
+  }
+  private _pOut = false;
+
+  /** Whether g lives in `ar` (so `ar`'s kernels may decay it), after putting it back there if g.value was replaced. */
+  _homeIs(ar: SnnArena): boolean {
+    if (this._ar !== ar) return false;
+    adoptStorage(this.g, ar.f32n(this._gName));
+    return true;
+  }
+
+  /** The padded array of g (what the decay kernels run over). */
+  _g4(): Float32Array { return this._ar.f32(this._gName); }
+
+  /** The exponential-Euler factor dt·exprel(−dt/tau) of one decay step, float32. */
+  _coef(dt: number): number {
+    const tau = Math.fround(this.tau);
+    return Math.fround(dt * exprel_f32(Math.fround(dt * Math.fround(-1 / tau))));
   }
 
   /** g ← exponential-Euler decay of g; then g += x when x is given. Returns the g Variable. */
   override update(x?: Tensor | number | null): Variable {
     const dt = Math.fround(share.load<number>('dt', get_dt()));
-    const tau = Math.fround(this.tau);
-    const c = Math.fround(dt * exprel_f32(Math.fround(dt * Math.fround(-1 / tau))));
-    const ar = this._ar, g4 = ar.f32('g');
-    adoptStorage(this.g, ar.f32n('g')); // again if g's storage was replaced from outside
-    ar.expDecay(g4, c, tau); // g + c·((−g)/tau) per element, float32
+    const ar = this._ar;
+    this._pOut = false;
+    adoptStorage(this.g, ar.f32n(this._gName)); // again if g's storage was replaced from outside
+    ar.expDecay(this._g4(), this._coef(dt), Math.fround(this.tau)); // g + c·((−g)/tau) per element, float32
     if (x !== undefined && x !== null) this.add_current(x);
     return this.g;
   }
 
   /** g += x (x a number or a Tensor of the synapse's shape). */
   add_current(x: Tensor | number): void {
+    const ar = this._ar;
+    // a product written into P (and not changed since): one SIMD pass g + P over all elements — the same sums as adding
+    // only where it scattered, as P is +0 elsewhere (only a g of −0 would read +0 until the decay, which gives +0 anyway)
+    if (x instanceof Tensor && x.buffer === ar.f32n(this._pName) && x.offset === 0 && x._version.v === 0 && x.numel() === this.num) {
+      adoptStorage(this.g, ar.f32n(this._gName));
+      ar.add(this._g4(), ar.f32(this._pName));
+      return;
+    }
     const g = f32(this.g);
     // an event-driven product's output (bm.jitconn / bm.event): add only where it can be nonzero (+0 elsewhere)
     const hint = x instanceof Tensor && x.dtype === 'float32' && x.numel() === g.length && x.is_contiguous() ? sparseHint(x) : null;

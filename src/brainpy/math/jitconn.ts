@@ -216,8 +216,9 @@ function eventInput(op: JitOp, raw: TypedArray, isBool: boolean, K: number, list
 }
 
 /** Runs op on raw input data in the call's layout; returns the output data in canonical layout (lenOut, K). */
-function runCanonical(op: JitOp, x: TypedArray, isBool: boolean, K: number, touched: TouchList | null = null, list: HintSlice | null = null): FloatArray {
-  if (op.event) return jitMatmul(op, null, K, eventInput(op, x, isBool, K, list), touched);
+function runCanonical(op: JitOp, x: TypedArray, isBool: boolean, K: number, touched: TouchList | null = null, list: HintSlice | null = null,
+  into: Float32Array | null = null): FloatArray {
+  if (op.event) return jitMatmul(op, null, K, eventInput(op, x, isBool, K, list), touched, into);
   return jitMatmul(op, toFloat(x, op.dtype), K, null);
 }
 
@@ -239,13 +240,16 @@ const _touched = new TouchList();
 const _active: HintSlice = { idx: new Int32Array(0), from: 0, to: 0, shift: 0 };
 
 /** The product itself; `x` is the vector's data in canonical layout. */
-function matmulForward(call: Call, x: TypedArray, isBool: boolean, vector: Tensor): Tensor {
+function matmulForward(call: Call, x: TypedArray, isBool: boolean, vector: Tensor, into: Float32Array | null = null): Tensor {
   const g = geometry(call.op);
-  // an event vector's scatter output is nonzero only where its active inputs scattered: consumers may add just those
-  const hint = call.op.event && call.K === 1 && call.inShape.length === 1 && !g.gather;
-  // and a spike vector whose active positions are known is not scanned (era B must walk every line: not used there)
-  const list = hint && isBool && call.op.rng !== 'mt19937-b' && hintedNonzeros(vector, _active) ? _active : null;
-  const out = outTensor(call, runCanonical(call.op, x, isBool, call.K, hint ? _touched : null, list), g.lenOut);
+  const scatterVec = call.op.event && call.K === 1 && call.inShape.length === 1 && !g.gather;
+  // a spike vector whose active positions are known is not scanned (era B must walk every line: not used there)
+  const list = scatterVec && isBool && call.op.rng !== 'mt19937-b' && hintedNonzeros(vector, _active) ? _active : null;
+  // the caller's array takes the output (see _run_mv); else an event vector's scatter output is nonzero only where its
+  // active inputs scattered: consumers may add just those
+  const dst = scatterVec && into !== null && into.length === g.lenOut && call.op.dtype === 'float32' ? into : null;
+  const hint = scatterVec && dst === null;
+  const out = outTensor(call, runCanonical(call.op, x, isBool, call.K, hint ? _touched : null, list, dst), g.lenOut);
   if (hint) setSparseHint(out, _touched);
   return out;
 }
@@ -307,7 +311,7 @@ function matmulCall(fn: string, kind: WeightKind, event: boolean, vector: unknow
   return matmulRun({ fn, kind, event, a, b, clen, p: parseRest(fn, rest, false), call1: null }, vector);
 }
 
-function matmulRun(prep: PreparedMv, vector: unknown): Tensor {
+function matmulRun(prep: PreparedMv, vector: unknown, into: Float32Array | null = null): Tensor {
   const { fn, kind, event, a, b, clen, p } = prep;
   const arg = event ? 'events' : 'vector'; // BrainPy's parameter names
   if (!(vector instanceof torch.Tensor)) fail(fn, arg, 'a Tensor', vector);
@@ -316,7 +320,7 @@ function matmulRun(prep: PreparedMv, vector: unknown): Tensor {
   // the common case (a spike vector, number weights) reuses the call built the first time
   const c1 = prep.call1;
   if (c1 !== null && !grad && vector.ndim === 1 && vector.dtype !== 'float64' && vector.shape[0] === c1.inShape[0]) {
-    return matmulForward(c1, contiguousData(vector), vector.dtype === 'bool', vector);
+    return matmulForward(c1, contiguousData(vector), vector.dtype === 'bool', vector, into);
   }
   // any dtype: a bool / int32 vector multiplies as its 0/1 / integer values (float32 output), as the numba kernels do
   const dtype = vector.dtype === 'float64' || isF64(a) || isF64(b) ? 'float64' : 'float32';
@@ -338,7 +342,7 @@ function matmulRun(prep: PreparedMv, vector: unknown): Tensor {
   const call: Call = { fn, op, inShape: vector.shape.slice(), K, batchFirst: vector.ndim === 2 && p.transpose, params: [a, b] };
   if (vector.ndim === 1 && f32 && !(a instanceof torch.Tensor) && !(b instanceof torch.Tensor)) prep.call1 = call;
   // nothing to differentiate (spike vectors, number weights): skip the autograd Function's bookkeeping
-  if (!grad) return matmulForward(call, canonical(call, contiguousData(vector), g.lenIn), vector.dtype === 'bool', vector);
+  if (!grad) return matmulForward(call, canonical(call, contiguousData(vector), g.lenIn), vector.dtype === 'bool', vector, into);
   return JitconnMatmul.apply(vector, a, b, call);
 }
 
@@ -371,7 +375,11 @@ export function _prepare_mv(fn: string, kind: WeightKind, event: boolean, a: unk
   return { fn, kind, event, a: pa, b: pb, clen, p: parseRest(fn, [seed, options], false), call1: null };
 }
 
-export function _run_mv(prep: PreparedMv, vector: Tensor): Tensor { return matmulRun(prep, vector); }
+/**
+ * With `into` (a float32 array of the output length), an event vector's scatter product is written there (zeroed first;
+ * the result is a Tensor over it, without a nonzero hint); other products ignore it and return a fresh output.
+ */
+export function _run_mv(prep: PreparedMv, vector: Tensor, into: Float32Array | null = null): Tensor { return matmulRun(prep, vector, into); }
 
 /** y = M v (transpose=false) or Mᵀ v, M (shape) with weight `weight` at each connection (probability conn_prob). */
 export function mv_prob_homo(vector: Tensor, weight: Param, conn_prob: number, ...rest: Rest): Tensor {

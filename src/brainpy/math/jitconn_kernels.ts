@@ -113,13 +113,17 @@ export interface EventInput {
 }
 
 /**
- * y = M x or Mᵀ x (op.transpose) for x in the canonical layout (lenIn, K); returns (lenOut, K).
- * For event ops pass `ev` (x is then ignored).
+ * y = M x or Mᵀ x (op.transpose) for x in the canonical layout (lenIn, K); returns (lenOut, K), in `into` when given
+ * (a float32 array of that size). For event ops pass `ev` (x is then ignored).
  */
-export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventInput | null, touched: TouchList | null = null): FloatArray {
+export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventInput | null, touched: TouchList | null = null,
+  into: Float32Array | null = null): FloatArray {
   const g = geometry(op);
-  // a step temporary: inside bm.for_loop its array is recycled when the step is over (core/step_scope.ts)
-  const out = op.dtype === 'float32' ? scratch(Float32Array, g.lenOut * K) : scratch(Float64Array, g.lenOut * K);
+  // the caller's array (zeroed here), or a step temporary: inside bm.for_loop its array is recycled when the step is
+  // over (core/step_scope.ts)
+  let out: FloatArray;
+  if (into !== null && into.length === g.lenOut * K && op.dtype === 'float32') { out = into; into.fill(0); }
+  else out = op.dtype === 'float32' ? scratch(Float32Array, g.lenOut * K) : scratch(Float64Array, g.lenOut * K);
   if (g.lenOut === 0 || K === 0) return out;
   const walker = walkerOf(op, g.lineLen);
   walker.reset();
@@ -233,6 +237,31 @@ function scatterLine(i: number, walker: LineWalker, cache: LineCache | null, idx
 }
 
 /**
+ * The common event case — one homo weight, the active inputs listed (a neuron group's spikes), lines cached — as one
+ * loop per line: out[j] += weight at each position, and (with a TouchList) j listed when out[j] was still 0 (the
+ * first touch: sums of one nonzero weight never return to 0), written branch-free.
+ */
+function homoListScatter(list: HintSlice, act: Uint8Array, walker: LineWalker, cache: LineCache, idx: Int32Array, w: Float64Array,
+  out: FloatArray, weight: number, tl: TouchList | null): void {
+  const L = list.idx, sh = list.shift, start = cache.start, len = cache.len;
+  const touched = tl !== null && weight !== 0 ? tl.idx : null;
+  let nt = 0;
+  for (let p = list.from; p < list.to; p++) {
+    const i = L[p] - sh;
+    if (!act[i]) continue;
+    let ids: Int32Array = cache.idx, at = start[i], end: number;
+    if (at < 0) {
+      const cnt = walker.fill(i, idx, w);
+      if (cache.put(i, idx, w, cnt)) { ids = cache.idx; at = start[i]; end = at + cnt; } else { ids = idx; at = 0; end = cnt; }
+    } else end = at + len[i];
+    if (touched !== null) {
+      for (let t = at; t < end; t++) { const j = ids[t], v = out[j]; touched[nt] = j; nt += v === 0 ? 1 : 0; out[j] = v + weight; }
+    } else for (let t = at; t < end; t++) out[ids[t]] += weight;
+  }
+  if (tl !== null) tl.count = nt;
+}
+
+/**
  * Event matrix-vector product. Given a TouchList, the scatter form also lists there the outputs it wrote (distinct, in
  * first-touch order); the gather form writes every output and leaves the list untouched.
  */
@@ -270,7 +299,7 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
   }
   const seq = walker.sequential;
   const stamp = tl !== null && op.kind !== 'homo' ? stampsFor(g.lenOut) : null, gen = _gen;
-  const touched = tl !== null ? tl.begin(g.lenOut) : null;
+  const touched = tl !== null ? tl.begin(g.lenOut + 1) : null; // + 1: homoListScatter's branch-free list writes one ahead
   let nt = 0;
   const homo = op.kind === 'homo', weight = op.a;
   const n = g.nLines;
@@ -278,6 +307,10 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
   const cache = seq ? null : lineCacheFor(specOf(op, g.lineLen), n);
   // a sorted list of the possibly active inputs replaces the scan (same lines, same ascending order)
   const list = !seq && ev.list ? ev.list : null;
+  if (list !== null && homo && cache !== null) {
+    homoListScatter(list, act, walker, cache, idx, w, out, weight, tl);
+    return;
+  }
   if (list !== null) {
     const L = list.idx, sh = list.shift;
     for (let p = list.from; p < list.to; p++) {

@@ -82,6 +82,7 @@ export class SnnArena {
   private readonly _u8 = new Map<string, Uint8Array>();
   private readonly _i32 = new Map<string, Int32Array>();
   private readonly _x: WasmExports | null = null;
+  private readonly _buffer: ArrayBuffer;
 
   constructor(n: number, layout: Layout) {
     if (!Number.isInteger(n) || n < 0) throw new Error(`SnnArena: n must be a non-negative integer, got ${n}`);
@@ -97,6 +98,7 @@ export class SnnArena {
       this._x = new WebAssembly.Instance(wasmModule()!, { env: { memory } }).exports as unknown as WasmExports;
       buffer = memory.buffer;
     } else buffer = new ArrayBuffer(math.max(16, bytes));
+    this._buffer = buffer;
     let off = 0;
     for (const k of names) {
       const kind = layout[k];
@@ -132,6 +134,13 @@ export class SnnArena {
     let v = this._views.get(name);
     if (v === undefined) { v = this.u8(name).subarray(0, this.n); this._views.set(name, v); }
     return v as Uint8Array;
+  }
+
+  /** The padded float32 array of this arena that `view` (its first n elements) starts, or null. */
+  padded(view: Float32Array): Float32Array | null {
+    if (view.buffer !== this._buffer || view.length !== this.n) return null;
+    for (const a of this._f32.values()) if (a.byteOffset === view.byteOffset) return a;
+    return null;
   }
 
   /** The padded byte array `name` (n4 elements). */

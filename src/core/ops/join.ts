@@ -3,6 +3,7 @@ import { promote } from '../dtype';
 import { checkInt, fail } from '../errors';
 import { defineOp, op1, run, type OpDef } from '../registry';
 import { contiguousStrides, fmt, normDim, numel, sameShape } from '../shape';
+import { hintedNonzeros, type HintSlice } from '../sparse_hint';
 import { Tensor, type Operand } from '../tensor';
 import { cast, checkTensor, gradAs, scalarTensor } from './elementwise';
 import { copyInto, expand, narrow, reshape, select, unsqueeze } from './view';
@@ -274,21 +275,35 @@ export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor):
 
 export function nonzero(x: Tensor): Tensor {
   checkTensor('torch.nonzero', 'input', x);
-  const c = x.contiguous();
-  const n = c.numel();
-  const hits: number[] = [];
-  for (let i = 0; i < n; i++) if (c.buffer[c.offset + i] !== 0) hits.push(i);
-  const nd = x.ndim;
-  const out = new Int32Array(hits.length * nd);
-  const st = contiguousStrides(x.shape);
-  hits.forEach((lin, r) => {
-    for (let d = 0; d < nd; d++) {
-      out[r * nd + d] = Math.floor(lin / st[d]);
-      lin %= st[d];
+  // a 1-D tensor with a nonzero hint (a neuron group's spikes, an event product's output): only the listed positions
+  if (hintedNonzeros(x, _hint)) {
+    const { idx, from, to, shift } = _hint, b = x.buffer, o = x.offset;
+    const out = new Int32Array(to - from);
+    let k = 0, sorted = true;
+    for (let p = from; p < to; p++) {
+      const i = idx[p] - shift;
+      if (b[o + i] !== 0) { if (k > 0 && out[k - 1] > i) sorted = false; out[k++] = i; }
     }
-  });
-  return Tensor.fromBuffer(out, [hits.length, nd], 'int32');
+    const hits = k === out.length ? out : out.slice(0, k);
+    if (!sorted) hits.sort();
+    return Tensor.fromBuffer(hits, [k, 1], 'int32');
+  }
+  const c = x.contiguous();
+  const n = c.numel(), b = c.buffer, o = c.offset;
+  let count = 0;
+  for (let i = 0; i < n; i++) if (b[o + i] !== 0) count++;
+  const nd = x.ndim;
+  const out = new Int32Array(count * nd);
+  const st = contiguousStrides(x.shape);
+  for (let i = 0, r = 0; i < n; i++) {
+    if (b[o + i] === 0) continue;
+    let lin = i;
+    for (let d = 0; d < nd; d++) { out[r * nd + d] = Math.floor(lin / st[d]); lin %= st[d]; }
+    r++;
+  }
+  return Tensor.fromBuffer(out, [count, nd], 'int32');
 }
+const _hint: HintSlice = { idx: new Int32Array(0), from: 0, to: 0, shift: 0 };
 
 export function masked_select(x: Tensor, mask: Tensor): Tensor {
   checkTensor('torch.masked_select', 'input', x);

@@ -1,0 +1,123 @@
+/**
+ * The align-post projections' in-place path: an event JIT layer writes its product into the synapse's own array P
+ * (bp.dyn.Expon, beside g in the post group's arena) and add_current adds it in one SIMD pass. Every case here is
+ * compared bit for bit with the same network whose comm is a plain function (which takes the general path: a fresh
+ * output and a scattered add): g, V, spikes and the returned products.
+ */
+import { bp, bm } from '../../../src/brainpy/index';
+import * as torch from '../../../src/torch/index';
+import { DynamicalSystem } from '../../../src/brainpy/dynsys';
+
+const bits = (t: torch.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.contiguous().toTypedArray() as Float32Array).buffer));
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+}
+
+/** A pre group spiking at random (rate p per step), with its spikes' nonzero hint as a LIF group publishes it. */
+class Src extends DynamicalSystem {
+  spike: InstanceType<typeof bm.Variable>;
+  constructor(readonly num: number, private readonly r: () => number, private readonly p: number) {
+    super();
+    this.spike = new bm.Variable(torch.zeros(num).to('bool'));
+  }
+  override update(): torch.Tensor {
+    const b = this.spike.buffer as Uint8Array;
+    for (let k = 0; k < this.num; k++) b[this.spike.offset + k] = this.r() < this.p ? 1 : 0;
+    this.spike._version.v++;
+    return this.spike;
+  }
+  override return_info(): torch.Tensor { return this.spike; }
+}
+
+type Kind = 'HalfMg' | 'FullMg' | 'Half' | 'Full';
+type Layer = InstanceType<typeof bp.dnn.EventJitFPHomoLinear>;
+
+/** pre → post with the given projection kind; `plain` hides the layer behind a function (the general path). */
+function build(kind: Kind, plain: boolean, layers: (nIn: number, nOut: number, k: number) => Layer, nProj = 2, same = false) {
+  bm.set_dt(0.1);
+  const pre = new Src(60, rng(5), 0.15);
+  const post = new bp.dyn.LifRef(50, { V_rest: -60, V_th: -50, V_reset: -60, tau: 20, tau_ref: 2, V_initializer: new bp.init.Normal(-55, 2, 3) });
+  const projs: DynamicalSystem[] = [];
+  for (let k = 0; k < nProj; k++) {
+    const layer = layers(60, 50, k);
+    const comm = plain ? (x: torch.Tensor) => layer.call(x) : layer;
+    const tau = same ? 5 : 5 + k, E = k % 2 && !same ? -80 : 0;
+    const synD = bp.dyn.Expon.desc(50, { tau }), outD = bp.dyn.COBA.desc({ E });
+    if (kind === 'HalfMg') projs.push(new bp.dyn.HalfProjAlignPostMg({ comm, syn: synD, out: outD, post }));
+    else if (kind === 'FullMg') projs.push(new bp.dyn.FullProjAlignPostMg({ pre, delay: 0.2, comm, syn: synD, out: outD, post }));
+    else if (kind === 'Half') projs.push(new bp.dyn.HalfProjAlignPost({ comm, syn: new bp.dyn.Expon(50, { tau }), out: new bp.dyn.COBA({ E }), post }));
+    else projs.push(new bp.dyn.FullProjAlignPost({ pre, delay: 0.2, comm, syn: new bp.dyn.Expon(50, { tau }), out: new bp.dyn.COBA({ E }), post }));
+  }
+  return { pre, post, projs };
+}
+
+/** Runs 60 steps (in bm.for_loop, as models do); per step: the products returned, every synapse's g, V and spikes. */
+function run(net: ReturnType<typeof build>, kind: Kind): number[][] {
+  const out: number[][] = [];
+  const syns = new Set(net.projs.map((p) => (p as unknown as { syn: { g: torch.Tensor } }).syn));
+  bm.for_loop((i: number) => {
+    bp.share.save({ i, t: Math.fround(i * 0.1) });
+    const spk = net.pre.call();
+    const cur = net.projs.map((p) => (kind === 'HalfMg' || kind === 'Half' ? p.call(spk) : p.call()) as torch.Tensor);
+    net.post.call(60);
+    out.push(cur.flatMap(bits));
+    for (const s of syns) out.push(bits(s.g));
+    out.push(bits(net.post.V), Array.from(net.post.spike.toTypedArray() as Uint8Array));
+  }, Array.from({ length: 60 }, (_, i) => i));
+  return out;
+}
+
+const homo = (nIn: number, nOut: number, k: number): Layer => new bp.dnn.EventJitFPHomoLinear(nIn, nOut, { prob: 0.2, weight: 0.3 + 0.1 * k, seed: 10 + k });
+const uniform = (nIn: number, nOut: number, k: number): Layer => new bp.dnn.EventJitFPUniformLinear(nIn, nOut, { prob: 0.2, w_low: 0.1, w_high: 0.4 + 0.1 * k, seed: 20 + k }) as unknown as Layer;
+
+afterEach(() => bp.share.clear_shargs());
+
+describe.each(['HalfMg', 'FullMg', 'Half', 'Full'] as const)('%s', (kind) => {
+  test.each([['homo', homo], ['uniform', uniform]] as const)('%s layers: bit-identical to the general path', (_name, layers) => {
+    const fast = build(kind, false, layers), slow = build(kind, true, layers);
+    const a = run(fast, kind), b = run(slow, kind);
+    expect(a.length).toBe(b.length);
+    for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
+    // the network was active: some post neurons fired
+    expect(a.filter((_, s) => s % 5 === 4).some((row) => row.some((v) => v === 1))).toBe(true);
+  });
+});
+
+test('the synapses of a post group live in its arena (four slots; a fifth keeps its own) and all give the general path\'s values', () => {
+  const fast = build('HalfMg', false, homo, 5), slow = build('HalfMg', true, homo, 5);
+  const bufs = fast.projs.map((p) => ((p as unknown as { syn: { g: torch.Tensor } }).syn.g.buffer as Float32Array).buffer);
+  expect(bufs.slice(0, 4).every((b) => b === (fast.post.V.buffer as Float32Array).buffer)).toBe(true);
+  expect(bufs[4]).not.toBe((fast.post.V.buffer as Float32Array).buffer);
+  const a = run(fast, 'HalfMg'), b = run(slow, 'HalfMg');
+  for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
+});
+
+test('merged Mg projections (one synapse): the second writes a fresh array, so the first one\'s product stays as returned', () => {
+  const fast = build('HalfMg', false, homo, 2, true), slow = build('HalfMg', true, homo, 2, true);
+  const syns = new Set(fast.projs.map((p) => (p as unknown as { syn: unknown }).syn));
+  expect(syns.size).toBe(1);
+  const a = run(fast, 'HalfMg'), b = run(slow, 'HalfMg');
+  for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
+});
+
+test('a layer with a forward hook is called as usual (the hook runs every step)', () => {
+  const net = build('HalfMg', false, homo, 1);
+  let calls = 0;
+  ((net.projs[0] as unknown as { comm: torch.nn.Module }).comm).register_forward_hook(() => { calls++; });
+  run(net, 'HalfMg');
+  expect(calls).toBe(60);
+});
+
+test('the fast path is taken: the product returned lives in the post group\'s memory, beside g', () => {
+  for (const kind of ['HalfMg', 'Half'] as const) {
+    const net = build(kind, false, homo, 1);
+    bp.share.save({ i: 0, t: 0 });
+    const c = net.projs[0].call(net.pre.call()) as torch.Tensor;
+    expect((c.buffer as Float32Array).buffer).toBe((net.post.V.buffer as Float32Array).buffer);
+    const slow = build(kind, true, homo, 1);
+    const d = slow.projs[0].call(slow.pre.call()) as torch.Tensor;
+    expect((d.buffer as Float32Array).buffer).not.toBe((slow.post.V.buffer as Float32Array).buffer);
+  }
+});
