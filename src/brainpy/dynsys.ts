@@ -109,6 +109,7 @@ export class DynamicalSystem extends Module {
 
   /** `__call__`: before-update hooks, update, after-update hooks. */
   override forward(...args: any[]): any {
+    if (this.before_updates.size === 0 && this.after_updates.size === 0) return this.update(...args);
     for (const hook of this.before_updates.values()) {
       if ((hook as { _receive_update_input?: boolean })._receive_update_input) invoke(hook, args);
       else invoke(hook, []);

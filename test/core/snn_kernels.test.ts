@@ -48,6 +48,7 @@ test.each([1, 4, 7, 4000, 4001])('SIMD kernels are bit-identical to the JS refer
     for (const a of [w, j]) {
       const t = Math.fround(step * 0.1 + 5);
       a.expDecay(a.f32('G'), 0.0199, 5);
+      if (step % 2) a.condSet(a.f32('I'), 20.3, a.f32('G'), a.f32('V'), 0); // x + g·(E − V)
       a.condAcc(a.f32('I'), a.f32('G'), a.f32('V'), -80);
       a.add(a.f32('I'), a.f32('S'));
       const cnt = a.lif(a.f32('V'), a.f32('I'), step % 3 === 0 ? a.f32('S') : null, a.f32('T'), a.u8('SP'), a.i32('IDX'), t, 0.09975, 20, -60, 1, -50, -60, step % 2 ? 5 : -Infinity);
@@ -156,4 +157,17 @@ test('lif_ltc: SIMD and JS bit-identical; one step matches exp-Euler with J = (�
     const J = (-1 + B) / 20, z = 0.1 * J, c = 0.1 * ((Math.exp(z) - 1) / z);
     expect(Math.abs(a.f32('V')[k] - (v + (c * (-60 - v + I)) / 20))).toBeLessThan(1e-5);
   });
+});
+
+test('condSet: I = x + g·(E − V) in one pass, the same as filling I with x and then condAcc', () => {
+  for (const backend of ['wasm', 'js'] as const) {
+    set_snn_backend(backend);
+    const a = new SnnArena(5, { I: 'f32', J: 'f32', G: 'f32', V: 'f32' });
+    a.f32('G').set([2, 0.5, 0, 1e-3, 3]); a.f32('V').set([-60, -50, -70, -55.5, 1]);
+    a.condSet(a.f32('I'), 20, a.f32('G'), a.f32('V'), -80);
+    expect(Array.from(a.f32('I').subarray(0, 5))).toEqual([20 - 40, 20 - 15, 20, Math.fround(20 + Math.fround(1e-3 * -24.5)), 20 - 243]);
+    a.f32('J').fill(20);
+    a.condAcc(a.f32('J'), a.f32('G'), a.f32('V'), -80);
+    expect(bits(a.f32('J'))).toEqual(bits(a.f32('I')));
+  }
 });

@@ -84,6 +84,10 @@ abstract class _LifBase extends DynamicalSystem {
   private _S: Float32Array;
   /** Lif / LifRef state for the step kernels (V, t_last_spike, spike bytes, current, delta, conductance scratch). */
   private _ar: SnnArena | null = null;
+  /** The arena's arrays (looked up once). */
+  private _k!: { V: Float32Array; I: Float32Array; In: Float32Array; G: Float32Array; T: Float32Array; B: Float32Array; S: Float32Array; SP: Uint8Array; IDX: Int32Array };
+  /** dt·exprel(−dt/tau) of the last (dt, tau). */
+  private _c0 = { dt: NaN, tau: NaN, c: 0 };
   /** The spiking indices of the last step, published as the spike Variable's nonzero hint (consumers skip silence). */
   private readonly _spikeList = new TouchList(0, true);
 
@@ -137,6 +141,7 @@ abstract class _LifBase extends DynamicalSystem {
     ar.f32('V').fill(NaN, n);
     ar.f32('T').fill(-1e7);
     this._ar = ar;
+    this._k = { V: ar.f32('V'), I: ar.f32('I'), In: ar.f32('I').subarray(0, n), G: ar.f32('G'), T: ar.f32('T'), B: ar.f32('B'), S: ar.f32('S'), SP: ar.u8('SP'), IDX: ar.i32('IDX') };
     this._sync(ar);
   }
 
@@ -169,10 +174,12 @@ abstract class _LifBase extends DynamicalSystem {
   private _updateArena(fn: string, ar: SnnArena, x: Tensor | number | null | undefined, t: number, dt: number): Variable {
     const n = this.num;
     this._sync(ar);
-    const V = ar.f32('V'), I = ar.f32('I'), G = ar.f32('G'), T = ar.f32('T'), SP = ar.u8('SP');
-    const In = I.subarray(0, n), Sn = this._S;
-    const ltc = this._ltc, B = ar.f32('B');
-    _fillInput(fn, 'x', x, In, this.varshape);
+    const { V, I, In, G, T, SP, B, IDX } = this._k;
+    const Sn = this._S;
+    const ltc = this._ltc;
+    // a number x is folded into the first conductance output's pass (x + g·(E − V)); else I is filled with x first
+    let xs = typeof x === 'number' ? x : null;
+    if (xs === null) _fillInput(fn, 'x', x, In, this.varshape);
     if (ltc) B.fill(0);
     if (this.current_inputs.size) {
       let Vt: Tensor | null = null;
@@ -182,28 +189,33 @@ abstract class _LifBase extends DynamicalSystem {
           // a conductance living in this arena (an adopted synapse's g) is read in place, others are copied in
           let Gk = typeof g === 'number' ? null : ar.padded(g);
           if (Gk === null) { Gk = G; if (typeof g === 'number') G.fill(g, 0, n); else G.set(g); }
+          if (xs !== null && E !== null) { ar.condSet(I, xs, Gk, V, E); xs = null; if (ltc) ar.sub(B, Gk); continue; }
+          if (xs !== null) { In.fill(xs); xs = null; }
           if (E === null) ar.add(I, Gk); else { ar.condAcc(I, Gk, V, E); if (ltc) ar.sub(B, Gk); }
         } else {
+          if (xs !== null) { In.fill(xs); xs = null; }
           Vt ??= _f32(V.subarray(0, n), this.varshape);
           const r = typeof f === 'function' ? f(Vt) : (f as Exclude<InputFun, Function>).call(Vt);
           _addInput(fn, 'a current input', r, In, this.varshape, Sn);
         }
       }
     }
+    if (xs !== null) In.fill(xs);
     let S: Float32Array | null = null;
     if (this.delta_inputs.size) {
       const d = this.sum_delta_inputs();
-      if (d !== 0) { S = ar.f32('S'); _fillInput(fn, 'the delta inputs', d, S.subarray(0, n), this.varshape); }
+      if (d !== 0) { S = this._k.S; _fillInput(fn, 'the delta inputs', d, S.subarray(0, n), this.varshape); }
     }
     const dt32 = Math.fround(dt), tau = Math.fround(this.tau);
     const t32 = Math.fround(t);
     const tauRef = this._ref ? Math.fround(this.tau_ref) : -Infinity;
-    const IDX = ar.i32('IDX');
     let cnt: number;
     if (ltc) cnt = ar.lifLtc(V, I, B, S, T, SP, IDX, t32, dt32, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
     else {
       // frozen-current coefficient dt·exprel(−dt/tau), the float32 way (J = −1/tau by autodiff)
-      const c0 = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * Math.fround(-1 / tau))));
+      const k = this._c0;
+      if (k.dt !== dt32 || k.tau !== tau) { k.dt = dt32; k.tau = tau; k.c = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * Math.fround(-1 / tau)))); }
+      const c0 = k.c;
       cnt = ar.lif(V, I, S, T, SP, IDX, t32, c0, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
     }
     this._spikeList.publish(IDX, cnt);

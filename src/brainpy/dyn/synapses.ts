@@ -114,9 +114,11 @@ export class Expon extends DynamicalSystem {
 
   /** The exponential-Euler factor dt·exprel(−dt/tau) of one decay step, float32. */
   _coef(dt: number): number {
-    const tau = Math.fround(this.tau);
-    return Math.fround(dt * exprel_f32(Math.fround(dt * Math.fround(-1 / tau))));
+    const tau = Math.fround(this.tau), k = this._c;
+    if (k.dt !== dt || k.tau !== tau) { k.dt = dt; k.tau = tau; k.c = Math.fround(dt * exprel_f32(Math.fround(dt * Math.fround(-1 / tau)))); }
+    return k.c;
   }
+  private readonly _c = { dt: NaN, tau: NaN, c: 0 };
 
   /** g ← exponential-Euler decay of g; then g += x when x is given. Returns the g Variable. */
   override update(x?: Tensor | number | null): Variable {

@@ -9,11 +9,13 @@
  */
 import { Tensor, nonzero as torchNonzero } from '../../torch/index';
 import { fail } from '../../torch/utils/checks';
+import { flatnonzero } from '../../torch/utils/kernels';
 
 /** jnp.nonzero(a): a tuple (array) of index Tensors, one per dimension of a. */
 export function nonzero(a: Tensor): Tensor[] {
   if (!(a instanceof Tensor)) fail('bm.nonzero', 'a', 'a Tensor', a);
   if (a.ndim === 0) fail('bm.nonzero', 'a', 'a Tensor with at least one dimension (jnp.nonzero rejects 0-d arrays)', a);
+  if (a.ndim === 1) { const f = flatnonzero(a); return [Tensor.fromBuffer(f, [f.length], 'int32')]; }
   const rc = torchNonzero(a); // [k, ndim]
-  return a.ndim === 1 ? [rc.reshape([-1])] : Array.from({ length: a.ndim }, (_, d) => rc.select(1, d).contiguous());
+  return Array.from({ length: a.ndim }, (_, d) => rc.select(1, d).contiguous());
 }

@@ -22,6 +22,7 @@ interface WasmExports {
   lif_ltc(n: number, pV: number, pI: number, pB: number, pS: number, pT: number, pSp: number, pIdx: number, hasDelta: number, t: number,
     dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number;
   cond_acc(n: number, pI: number, pG: number, pV: number, E: number): void;
+  cond_set(n: number, pI: number, pG: number, pV: number, E: number, x: number): void;
   sub(n: number, pI: number, pG: number): void;
   expf(n: number, pX: number, pY: number): void;
   add(n: number, pI: number, pG: number): void;
@@ -102,7 +103,7 @@ export class SnnArena {
     let off = 0;
     for (const k of names) {
       const kind = layout[k];
-      if (kind === 'f32') { this._f32.set(k, new Float32Array(buffer, off, this.n4)); off += this.n4 * 4; } else if (kind === 'i32') { this._i32.set(k, new Int32Array(buffer, off, this.n4)); off += this.n4 * 4; } else { this._u8.set(k, new Uint8Array(buffer, off, this.n4)); off += (this.n4 + 15) & ~15; }
+      if (kind === 'f32') { const a = new Float32Array(buffer, off, this.n4); this._f32.set(k, a); this._byOffset.set(off, a); off += this.n4 * 4; } else if (kind === 'i32') { this._i32.set(k, new Int32Array(buffer, off, this.n4)); off += this.n4 * 4; } else { this._u8.set(k, new Uint8Array(buffer, off, this.n4)); off += (this.n4 + 15) & ~15; }
     }
   }
 
@@ -139,9 +140,9 @@ export class SnnArena {
   /** The padded float32 array of this arena that `view` (its first n elements) starts, or null. */
   padded(view: Float32Array): Float32Array | null {
     if (view.buffer !== this._buffer || view.length !== this.n) return null;
-    for (const a of this._f32.values()) if (a.byteOffset === view.byteOffset) return a;
-    return null;
+    return this._byOffset.get(view.byteOffset) ?? null;
   }
+  private readonly _byOffset = new Map<number, Float32Array>();
 
   /** The padded byte array `name` (n4 elements). */
   u8(name: string): Uint8Array {
@@ -194,6 +195,13 @@ export class SnnArena {
     else condAccJs(this.n4, I, G, V, E);
   }
 
+  /** I = x + G·(E − V) (I filled with x, then condAcc, in one pass) */
+  condSet(I: Float32Array, x: number, G: Float32Array, V: Float32Array, E: number): void {
+    const k = this._x;
+    if (k) k.cond_set(this.n4, I.byteOffset, G.byteOffset, V.byteOffset, E, x);
+    else condSetJs(this.n4, I, x, G, V, E);
+  }
+
   /** I = I + G */
   add(I: Float32Array, G: Float32Array): void {
     const x = this._x;
@@ -228,6 +236,11 @@ export function lifJs(n: number, V: Float32Array, I: Float32Array, S: Float32Arr
 export function condAccJs(n: number, I: Float32Array, G: Float32Array, V: Float32Array, E: number): void {
   E = fr(E);
   for (let k = 0; k < n; k++) I[k] = I[k] + fr(G[k] * fr(E - V[k])); // the store rounds the sum to float32
+}
+
+export function condSetJs(n: number, I: Float32Array, x: number, G: Float32Array, V: Float32Array, E: number): void {
+  x = fr(x); E = fr(E);
+  for (let k = 0; k < n; k++) I[k] = x + fr(G[k] * fr(E - V[k])); // the store rounds the sum to float32
 }
 
 export function addJs(n: number, I: Float32Array, G: Float32Array): void {

@@ -196,6 +196,22 @@
       (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (br $L))))
 
+  ;; The first conductance output of a step with a scalar input: I = x + g·(E − V) (what filling I with x, then cond_acc,
+  ;; gives, in one pass)
+  (func (export "cond_set") (param $n i32) (param $pI i32) (param $pG i32) (param $pV i32) (param $E f32) (param $x f32)
+    (local $o i32) (local $end i32) (local $vE v128) (local $vx v128)
+    (local.set $vE (f32x4.splat (local.get $E)))
+    (local.set $vx (f32x4.splat (local.get $x)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (v128.store (i32.add (local.get $pI) (local.get $o))
+        (f32x4.add (local.get $vx)
+          (f32x4.mul (v128.load (i32.add (local.get $pG) (local.get $o)))
+                     (f32x4.sub (local.get $vE) (v128.load (i32.add (local.get $pV) (local.get $o)))))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $L))))
+
   ;; I = I + G
   (func (export "add") (param $n i32) (param $pI i32) (param $pG i32)
     (local $o i32) (local $end i32) (local $pi i32)

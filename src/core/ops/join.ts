@@ -273,7 +273,8 @@ export function scatter_add(x: Tensor, dim: number, index: Tensor, src: Tensor):
 
 // ---- nonzero / masked_select / one_hot ------------------------------------------------------------------------------------
 
-export function nonzero(x: Tensor): Tensor {
+/** The row-major (flat) positions of x's nonzero elements, ascending; a hinted 1-D tensor visits only its hint. */
+export function flatnonzero(x: Tensor): Int32Array {
   checkTensor('torch.nonzero', 'input', x);
   // a 1-D tensor with a nonzero hint (a neuron group's spikes, an event product's output): only the listed positions
   if (hintedNonzeros(x, _hint)) {
@@ -285,23 +286,28 @@ export function nonzero(x: Tensor): Tensor {
       if (b[o + i] !== 0) { if (k > 0 && out[k - 1] > i) sorted = false; out[k++] = i; }
     }
     const hits = k === out.length ? out : out.slice(0, k);
-    if (!sorted) hits.sort();
-    return Tensor.fromBuffer(hits, [k, 1], 'int32');
+    return sorted ? hits : hits.sort();
   }
   const c = x.contiguous();
   const n = c.numel(), b = c.buffer, o = c.offset;
   let count = 0;
   for (let i = 0; i < n; i++) if (b[o + i] !== 0) count++;
-  const nd = x.ndim;
-  const out = new Int32Array(count * nd);
+  const out = new Int32Array(count);
+  for (let i = 0, r = 0; i < n; i++) if (b[o + i] !== 0) out[r++] = i;
+  return out;
+}
+
+export function nonzero(x: Tensor): Tensor {
+  const flat = flatnonzero(x);
+  const nd = x.ndim, k = flat.length;
+  if (nd === 1) return Tensor.fromBuffer(flat, [k, 1], 'int32');
+  const out = new Int32Array(k * nd);
   const st = contiguousStrides(x.shape);
-  for (let i = 0, r = 0; i < n; i++) {
-    if (b[o + i] === 0) continue;
-    let lin = i;
+  for (let r = 0; r < k; r++) {
+    let lin = flat[r];
     for (let d = 0; d < nd; d++) { out[r * nd + d] = Math.floor(lin / st[d]); lin %= st[d]; }
-    r++;
   }
-  return Tensor.fromBuffer(out, [count, nd], 'int32');
+  return Tensor.fromBuffer(out, [k, nd], 'int32');
 }
 const _hint: HintSlice = { idx: new Int32Array(0), from: 0, to: 0, shift: 0 };
 

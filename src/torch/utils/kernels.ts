@@ -6,3 +6,4 @@
 export { SnnArena, set_snn_backend, snn_backend, type SnnBackend } from '../../core/kernels/snn';
 export { TouchList, hintedNonzeros, setSparseHint, sparseHint, type HintSlice } from '../../core/sparse_hint';
 export { StepScope, isScratch, scratch, withStepScope } from '../../core/step_scope';
+export { flatnonzero } from '../../core/ops/join';

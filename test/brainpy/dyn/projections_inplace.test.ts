@@ -105,7 +105,7 @@ test('merged Mg projections (one synapse): the second writes a fresh array, so t
 test('a layer with a forward hook is called as usual (the hook runs every step)', () => {
   const net = build('HalfMg', false, homo, 1);
   let calls = 0;
-  ((net.projs[0] as unknown as { comm: torch.nn.Module }).comm).register_forward_hook(() => { calls++; });
+  ((net.projs[0] as unknown as { comm: { register_forward_hook(h: () => void): unknown } }).comm).register_forward_hook(() => { calls++; });
   run(net, 'HalfMg');
   expect(calls).toBe(60);
 });
