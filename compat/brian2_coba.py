@@ -49,6 +49,13 @@ def main():
     ap.add_argument('--method', choices=['exponential_euler', 'euler'], default='exponential_euler')
     ap.add_argument('--prob', type=float, default=0.02)
     ap.add_argument('--out', default=None, help='also write the JSON to this file')
+    ap.add_argument('--keep-build', action='store_true',
+                    help='cpp_standalone: keep the compiled project and report its directory (build_dir) and command '
+                         '(run_cmd): a caller can run the same simulation again, timed inside the binary (results/'
+                         'last_run_info.txt), between runs of its own; the caller removes the directory')
+    ap.add_argument('--repeats', type=int, default=1,
+                    help='cpp_standalone: run the compiled simulation this many times in all (the same network and '
+                         'seed; the run times of a busy machine vary, the minimum and median are reported too)')
     ap.add_argument('--make-jobs', type=int, default=1,
                     help="cpp_standalone: parallel compile jobs (Brian2's default `make -j` starts ~20 compilers at "
                          "once; the default 1 keeps the build to one core on a shared machine)")
@@ -109,6 +116,7 @@ def main():
     duration = args.duration_ms * ms
     t_setup = time.perf_counter() - t_setup
 
+    run_times = []
     t0 = time.perf_counter()
     net.run(duration, namespace=locals())
     timers = {}
@@ -117,15 +125,19 @@ def main():
         total = time.perf_counter() - t0
         run_time = float(device._last_run_time)            # the simulation main loop, measured inside the binary
         timers = {'make_s': device.timers['compile'].get('make'), 'run_binary_s': device.timers.get('run_binary')}
+        for _ in range(args.repeats - 1):                  # the same binary again (identical results files)
+            device.run(build_dir, False, [])
+            run_times.append(float(device._last_run_time))
     else:
         total = time.perf_counter() - t0
         run_time = float(device._last_run_time)            # Network.run's main loop only
     build_time = total - run_time                          # code generation + compilation + initialisation
+    run_times.insert(0, run_time)
 
     i = np.asarray(mon.i[:], dtype=np.int64)
     t = np.asarray(mon.t[:] / ms, dtype=np.float64)
     n_syn_e, n_syn_i = int(len(Ce)), int(len(Ci))
-    if build_dir is not None:
+    if build_dir is not None and not args.keep_build:
         shutil.rmtree(build_dir, ignore_errors=True)
 
     count = int(i.size)
@@ -161,7 +173,12 @@ def main():
         'import_time_s': round(t_import, 4),
         'setup_time_s': round(t_setup, 4),
         'build_time_s': round(build_time, 4),
+        'build_dir': build_dir if args.keep_build else None,
+        'run_cmd': list(prefs.devices.cpp_standalone.run_cmd_unix) if isinstance(prefs.devices.cpp_standalone.run_cmd_unix, (list, tuple)) else [prefs.devices.cpp_standalone.run_cmd_unix],
         'run_time_s': round(run_time, 4),
+        'run_times_s': [round(x, 4) for x in run_times],
+        'run_time_min_s': round(min(run_times), 4),
+        'run_time_median_s': round(float(np.median(run_times)), 4),
         'total_time_s': round(total, 4),
         'timers': timers,
         'spike_count': count,

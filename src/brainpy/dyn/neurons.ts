@@ -184,16 +184,19 @@ abstract class _LifBase extends DynamicalSystem {
     if (this.current_inputs.size) {
       let Vt: Tensor | null = null;
       for (const f of this.current_inputs.values()) {
-        if (isCondCurrent(f)) {
+        const cond = isCondCurrent(f);
+        if (xs !== null && !(cond && f._cond_E !== null)) { In.fill(xs); xs = null; }
+        if (cond) {
           const g = f._cond_g(n), E = f._cond_E;
           // a conductance living in this arena (an adopted synapse's g) is read in place, others are copied in
           let Gk = typeof g === 'number' ? null : ar.padded(g);
           if (Gk === null) { Gk = G; if (typeof g === 'number') G.fill(g, 0, n); else G.set(g); }
-          if (xs !== null && E !== null) { ar.condSet(I, xs, Gk, V, E); xs = null; if (ltc) ar.sub(B, Gk); continue; }
-          if (xs !== null) { In.fill(xs); xs = null; }
-          if (E === null) ar.add(I, Gk); else { ar.condAcc(I, Gk, V, E); if (ltc) ar.sub(B, Gk); }
+          if (E === null) ar.add(I, Gk);
+          else {
+            if (xs !== null) { ar.condSet(I, xs, Gk, V, E); xs = null; } else ar.condAcc(I, Gk, V, E);
+            if (ltc) ar.sub(B, Gk);
+          }
         } else {
-          if (xs !== null) { In.fill(xs); xs = null; }
           Vt ??= _f32(V.subarray(0, n), this.varshape);
           const r = typeof f === 'function' ? f(Vt) : (f as Exclude<InputFun, Function>).call(Vt);
           _addInput(fn, 'a current input', r, In, this.varshape, Sn);

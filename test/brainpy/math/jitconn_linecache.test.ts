@@ -5,7 +5,7 @@
  */
 import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
-import { LineCache, lineCacheFor, makeWalker, type WalkSpec } from '../../../src/brainpy/math/jitconn_walk';
+import { LineCache, clear_line_caches, lineCacheFor, makeWalker, type WalkSpec } from '../../../src/brainpy/math/jitconn_walk';
 
 const specs: WalkSpec[] = [
   { rng: 'lfsr88-c', kind: 'homo', seed: 11, clen: 40, lineLen: 500, cols: 300, mode: 'mv', a: 0.5, b: 0, f32: true },
@@ -47,6 +47,23 @@ test('event products over lines met before equal the first call, bit for bit', (
     const again = Array.from(f().buffer as Float32Array); // every line now comes from the cache
     expect(again).toEqual(first);
   }
+});
+
+test('clear_line_caches drops every cache: lines are generated again, with the same numbers', () => {
+  const spec = specs[0];
+  const cache = lineCacheFor(spec, 300)!;
+  const walker = makeWalker(spec), idx = new Int32Array(500), w = new Float64Array(500);
+  cache.put(5, idx, w, walker.fill(5, idx, w));
+  clear_line_caches();
+  const fresh = lineCacheFor(spec, 300)!;
+  expect(fresh).not.toBe(cache);
+  expect(fresh.start[5]).toBe(-1);
+  const x = new Uint8Array(300); x[5] = 1; x[77] = 1;
+  const v = torch.Tensor.fromBuffer(x, [300], 'bool');
+  const f = () => Array.from(bm.jitconn.event_mv_prob_homo(v, 0.7, 0.05, 21, { shape: [500, 300], outdim_parallel: false }).buffer as Float32Array);
+  const before = f();
+  clear_line_caches();
+  expect(f()).toEqual(before);
 });
 
 test('a JIT layer reuses its checked call only while its numbers stay the same', () => {
