@@ -802,6 +802,7 @@ abstract class JitLinear extends Layer {
         this._prep = jitconn._prepare_mv(fn, this._kind, e, a[0], a[1], this.prob, this.seed, this._opts);
         this._prepKey = [a[0], a[1], this.prob, this.seed, this.transpose, this.atomic, jitconn.get_default_rng(), this.num_in, this.num_out];
       }
+      if (into !== null) { const r = jitconn._event_homo_into(this._prep!, v, into); if (r !== null) return r; }
       return jitconn._run_mv(this._prep!, v, into);
     }
     const o = this._opts;

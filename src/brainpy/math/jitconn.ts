@@ -38,7 +38,7 @@ import * as torch from '../../torch/index';
 import { isPlainObject } from '../../torch/nn/modules/module';
 import { checkOptions, fail } from '../../torch/utils/checks';
 import { TouchList, hintedNonzeros, setSparseHint, type HintSlice } from '../../torch/utils/kernels';
-import { derivedOp, geometry, jitDense, jitMatmul, type EventInput, type FloatArray, type JitOp } from './jitconn_kernels';
+import { derivedOp, eventHomoListInto, geometry, jitDense, jitMatmul, type EventInput, type FloatArray, type JitOp } from './jitconn_kernels';
 import { connLength, JITCONN_RNGS, type JitconnRng, type WeightKind } from './jitconn_walk';
 
 type Tensor = torch.Tensor;
@@ -373,6 +373,22 @@ export function _prepare_mv(fn: string, kind: WeightKind, event: boolean, a: unk
   checkWeights(fn, kind, pa, pb);
   const clen = connLength(checkProb(fn, conn_prob));
   return { fn, kind, event, a: pa, b: pb, clen, p: parseRest(fn, [seed, options], false), call1: null };
+}
+
+/**
+ * `_run_mv(prep, spikes, into)` for the common step of a JIT layer in an align-post projection — a 1-D bool spike
+ * vector whose active positions are known (a neuron group's spike list), a homo number weight, the scatter form in
+ * eras C/D — without the general call's set-up; null when any of that does not hold (then call _run_mv).
+ */
+export function _event_homo_into(prep: PreparedMv, vector: Tensor, into: Float32Array): Tensor | null {
+  const c1 = prep.call1;
+  if (c1 === null || vector.dtype !== 'bool' || vector.ndim !== 1 || vector.shape[0] !== c1.inShape[0]) return null;
+  const op = c1.op, g = geometry(op);
+  if (!op.event || op.kind !== 'homo' || g.gather || op.rng === 'mt19937-b' || op.dtype !== 'float32' || into.length !== g.lenOut) return null;
+  if (vector.requires_grad && torch.is_grad_enabled()) return null;
+  if (!hintedNonzeros(vector, _active) || vector.buffer.length < vector.offset + vector.shape[0]) return null;
+  if (!eventHomoListInto(op, _active, vector.buffer as Uint8Array, vector.offset, into)) return null;
+  return torch.from_typed_array(into, [g.lenOut]);
 }
 
 /**

@@ -241,14 +241,14 @@ function scatterLine(i: number, walker: LineWalker, cache: LineCache | null, idx
  * loop per line: out[j] += weight at each position, and (with a TouchList) j listed when out[j] was still 0 (the
  * first touch: sums of one nonzero weight never return to 0), written branch-free.
  */
-function homoListScatter(list: HintSlice, act: Uint8Array, walker: LineWalker, cache: LineCache, idx: Int32Array, w: Float64Array,
+function homoListScatter(list: HintSlice, act: Uint8Array, actOff: number, walker: LineWalker, cache: LineCache, idx: Int32Array, w: Float64Array,
   out: FloatArray, weight: number, tl: TouchList | null): void {
   const L = list.idx, sh = list.shift, start = cache.start, len = cache.len;
   const touched = tl !== null && weight !== 0 ? tl.idx : null;
   let nt = 0;
   for (let p = list.from; p < list.to; p++) {
     const i = L[p] - sh;
-    if (!act[i]) continue;
+    if (!act[actOff + i]) continue;
     let ids: Int32Array = cache.idx, at = start[i], end: number;
     if (at < 0) {
       const cnt = walker.fill(i, idx, w);
@@ -259,6 +259,23 @@ function homoListScatter(list: HintSlice, act: Uint8Array, walker: LineWalker, c
     } else for (let t = at; t < end; t++) out[ids[t]] += weight;
   }
   if (tl !== null) tl.count = nt;
+}
+
+/**
+ * The event product of a homo-weight scatter op (eras C/D, float32) for spikes `act[actOff …]` whose possibly active
+ * positions are `list` (ascending), written into `out` (zeroed here; lenOut long): the same sums as jitMatmul, with
+ * none of its per-call set-up (false, nothing written, when no line cache can be had). What a JIT layer of an
+ * align-post projection calls every step.
+ */
+export function eventHomoListInto(op: JitOp, list: HintSlice, act: Uint8Array, actOff: number, out: Float32Array): boolean {
+  const g = geometry(op);
+  const cache = lineCacheFor(specOf(op, g.lineLen), g.nLines);
+  if (cache === null) return false; // the cache budget is spent: the general kernel regenerates lines
+  const walker = walkerOf(op, g.lineLen);
+  walker.reset();
+  out.fill(0);
+  homoListScatter(list, act, actOff, walker, cache, scratchIdx(Math.max(1, g.lineLen)), scratchW(1), out, op.a, null);
+  return true;
 }
 
 /**
@@ -308,7 +325,7 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
   // a sorted list of the possibly active inputs replaces the scan (same lines, same ascending order)
   const list = !seq && ev.list ? ev.list : null;
   if (list !== null && homo && cache !== null) {
-    homoListScatter(list, act, walker, cache, idx, w, out, weight, tl);
+    homoListScatter(list, act, 0, walker, cache, idx, w, out, weight, tl);
     return;
   }
   if (list !== null) {

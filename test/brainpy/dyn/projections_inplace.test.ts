@@ -7,6 +7,7 @@
 import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
 import { DynamicalSystem } from '../../../src/brainpy/dynsys';
+import { TouchList, setSparseHint } from '../../../src/core/sparse_hint';
 
 const bits = (t: torch.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.contiguous().toTypedArray() as Float32Array).buffer));
 
@@ -15,17 +16,24 @@ function rng(seed: number): () => number {
   return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
 }
 
-/** A pre group spiking at random (rate p per step), with its spikes' nonzero hint as a LIF group publishes it. */
+/**
+ * A pre group spiking at random (rate p per step); with `hint`, it publishes its spiking indices as the spike
+ * Variable's nonzero hint, as a LIF group does (the layers then visit only those rows).
+ */
 class Src extends DynamicalSystem {
   spike: InstanceType<typeof bm.Variable>;
-  constructor(readonly num: number, private readonly r: () => number, private readonly p: number) {
+  private readonly list = new TouchList(0, true);
+  constructor(readonly num: number, private readonly r: () => number, private readonly p: number, private readonly hint: boolean) {
     super();
     this.spike = new bm.Variable(torch.zeros(num).to('bool'));
   }
   override update(): torch.Tensor {
-    const b = this.spike.buffer as Uint8Array;
-    for (let k = 0; k < this.num; k++) b[this.spike.offset + k] = this.r() < this.p ? 1 : 0;
+    const b = this.spike.buffer as Uint8Array, idx = this.list.begin(this.num);
+    let c = 0;
+    for (let k = 0; k < this.num; k++) { const s = this.r() < this.p ? 1 : 0; b[this.spike.offset + k] = s; if (s) idx[c++] = k; }
+    this.list.count = c;
     this.spike._version.v++;
+    if (this.hint) setSparseHint(this.spike, this.list);
     return this.spike;
   }
   override return_info(): torch.Tensor { return this.spike; }
@@ -35,9 +43,9 @@ type Kind = 'HalfMg' | 'FullMg' | 'Half' | 'Full';
 type Layer = InstanceType<typeof bp.dnn.EventJitFPHomoLinear>;
 
 /** pre → post with the given projection kind; `plain` hides the layer behind a function (the general path). */
-function build(kind: Kind, plain: boolean, layers: (nIn: number, nOut: number, k: number) => Layer, nProj = 2, same = false) {
+function build(kind: Kind, plain: boolean, layers: (nIn: number, nOut: number, k: number) => Layer, nProj = 2, same = false, hint = true) {
   bm.set_dt(0.1);
-  const pre = new Src(60, rng(5), 0.15);
+  const pre = new Src(60, rng(5), 0.15, hint);
   const post = new bp.dyn.LifRef(50, { V_rest: -60, V_th: -50, V_reset: -60, tau: 20, tau_ref: 2, V_initializer: new bp.init.Normal(-55, 2, 3) });
   const projs: DynamicalSystem[] = [];
   for (let k = 0; k < nProj; k++) {
@@ -75,8 +83,8 @@ const uniform = (nIn: number, nOut: number, k: number): Layer => new bp.dnn.Even
 afterEach(() => bp.share.clear_shargs());
 
 describe.each(['HalfMg', 'FullMg', 'Half', 'Full'] as const)('%s', (kind) => {
-  test.each([['homo', homo], ['uniform', uniform]] as const)('%s layers: bit-identical to the general path', (_name, layers) => {
-    const fast = build(kind, false, layers), slow = build(kind, true, layers);
+  test.each([['homo', true, homo], ['homo', false, homo], ['uniform', true, uniform]] as const)('%s layers, spike list %s: bit-identical to the general path', (_name, hint, layers) => {
+    const fast = build(kind, false, layers, 2, false, hint), slow = build(kind, true, layers, 2, false, hint);
     const a = run(fast, kind), b = run(slow, kind);
     expect(a.length).toBe(b.length);
     for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
@@ -111,13 +119,21 @@ test('a layer with a forward hook is called as usual (the hook runs every step)'
 });
 
 test('the fast path is taken: the product returned lives in the post group\'s memory, beside g', () => {
+  const direct = jest.spyOn(bm.jitconn, '_event_homo_into');
   for (const kind of ['HalfMg', 'Half'] as const) {
     const net = build(kind, false, homo, 1);
     bp.share.save({ i: 0, t: 0 });
     const c = net.projs[0].call(net.pre.call()) as torch.Tensor;
     expect((c.buffer as Float32Array).buffer).toBe((net.post.V.buffer as Float32Array).buffer);
+    // from the second call on, a homo layer with a spike list skips the general call's set-up
+    net.post.call(60); // (for Mg: the hook's decay; P is handed out once between decays)
+    direct.mockClear();
+    bp.share.save({ i: 1, t: 0.1 });
+    net.projs[0].call(net.pre.call());
+    expect(direct).toHaveReturnedWith(expect.any(torch.Tensor));
     const slow = build(kind, true, homo, 1);
     const d = slow.projs[0].call(slow.pre.call()) as torch.Tensor;
     expect((d.buffer as Float32Array).buffer).not.toBe((slow.post.V.buffer as Float32Array).buffer);
   }
+  direct.mockRestore();
 });
