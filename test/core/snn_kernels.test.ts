@@ -171,3 +171,30 @@ test('condSet: I = x + g·(E − V) in one pass, the same as filling I with x an
     expect(bits(a.f32('J'))).toEqual(bits(a.f32('I')));
   }
 });
+
+test('scatterAdd: out[ids[k]] += w in order, float32 adds, SIMD module and JS bit-identical; owning() finds the arena', () => {
+  const n = 300, m = 2000;
+  const res: number[][] = [];
+  for (const backend of ['wasm', 'js'] as const) {
+    set_snn_backend(backend);
+    const a = new SnnArena(n, { out: 'f32', X: 'i32' });
+    expect(SnnArena.owning(a.f32('out').buffer)).toBe(a);
+    expect(a.stage()).toBe(a.i32('X'));
+    const ids = new Int32Array(m), want = new Float64Array(n);
+    const rr = rng(5);
+    for (let k = 0; k < m; k++) ids[k] = Math.floor(rr() * n);
+    a.f32('out').fill(0.1);
+    for (let chunk = 0; chunk < m; chunk += a.n4) {
+      const c = Math.min(a.n4, m - chunk);
+      a.i32('X').set(ids.subarray(chunk, chunk + c));
+      a.scatterAdd(a.i32('X'), c, a.f32('out'), 0.3);
+    }
+    const out = a.f32('out');
+    for (let j = 0; j < n; j++) want[j] = Math.fround(0.1);
+    for (let k = 0; k < m; k++) want[ids[k]] = Math.fround(want[ids[k]] + Math.fround(0.3));
+    expect(Array.from(out.subarray(0, n))).toEqual(Array.from(want));
+    res.push(bits(out));
+  }
+  expect(res[0]).toEqual(res[1]);
+  expect(SnnArena.owning(new ArrayBuffer(8))).toBeNull();
+});

@@ -135,7 +135,8 @@ abstract class _LifBase extends DynamicalSystem {
   /** Moves V, spike and t_last_spike into an SnnArena (padding V is NaN, which never spikes). */
   private _adopt(): void {
     const n = this.num;
-    const layout: Record<string, 'f32' | 'u8' | 'i32'> = { V: 'f32', T: 'f32', I: 'f32', B: 'f32', S: 'f32', G: 'f32', SP: 'u8', IDX: 'i32' };
+    // X: staging for the event scatters into the synapse slots' P arrays (SnnArena.scatterAdd)
+    const layout: Record<string, 'f32' | 'u8' | 'i32'> = { V: 'f32', T: 'f32', I: 'f32', B: 'f32', S: 'f32', G: 'f32', SP: 'u8', IDX: 'i32', X: 'i32' };
     for (let k = 0; k < SYN_SLOTS; k++) { layout[`Y${k}`] = 'f32'; layout[`Q${k}`] = 'f32'; }
     const ar = new SnnArena(n, layout);
     ar.f32('V').fill(NaN, n);

@@ -15,7 +15,7 @@
  * or float32 as the kernel declares it, scattered sums round to float32 at every add (the output array is float32).
  * With float64 data everything stays float64.
  */
-import { scratch, type HintSlice, type TouchList } from '../../torch/utils/kernels';
+import { SnnArena, scratch, type HintSlice, type TouchList } from '../../torch/utils/kernels';
 import { lineCacheFor, makeWalker, type LineCache, type WalkSpec, type JitconnRng, type LineWalker, type WeightKind } from './jitconn_walk';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -274,8 +274,35 @@ export function eventHomoListInto(op: JitOp, list: HintSlice, act: Uint8Array, a
   const walker = walkerOf(op, g.lineLen);
   walker.reset();
   out.fill(0);
-  homoListScatter(list, act, actOff, walker, cache, scratchIdx(Math.max(1, g.lineLen)), scratchW(1), out, op.a, null);
+  const idx = scratchIdx(Math.max(1, g.lineLen)), w = scratchW(1);
+  // out in an SnnArena with a staging array (a neuron group's synapse slot): the adds run as one WebAssembly pass
+  const ar = SnnArena.owning(out.buffer), stage = ar !== null ? ar.stage() : null;
+  if (stage !== null && stage.length >= out.length) homoListStaged(list, act, actOff, walker, cache, idx, w, out, op.a, ar!, stage);
+  else homoListScatter(list, act, actOff, walker, cache, idx, w, out, op.a, null);
   return true;
+}
+
+/**
+ * homoListScatter's adds, with the positions of the active lines copied into `stage` and added by the arena's
+ * scatterAdd kernel (a stage full of positions at a time): the same adds in the same order.
+ */
+function homoListStaged(list: HintSlice, act: Uint8Array, actOff: number, walker: LineWalker, cache: LineCache, idx: Int32Array, w: Float64Array,
+  out: Float32Array, weight: number, ar: SnnArena, stage: Int32Array): void {
+  const L = list.idx, sh = list.shift, start = cache.start, len = cache.len, cap = stage.length;
+  let n = 0;
+  for (let p = list.from; p < list.to; p++) {
+    const i = L[p] - sh;
+    if (!act[actOff + i]) continue;
+    let ids: Int32Array = cache.idx, at = start[i], cnt: number;
+    if (at < 0) {
+      cnt = walker.fill(i, idx, w);
+      if (cache.put(i, idx, w, cnt)) { ids = cache.idx; at = start[i]; } else { ids = idx; at = 0; }
+    } else cnt = len[i];
+    if (n + cnt > cap) { ar.scatterAdd(stage, n, out, weight); n = 0; } // a line holds at most out.length <= cap positions
+    stage.set(ids.subarray(at, at + cnt), n);
+    n += cnt;
+  }
+  if (n > 0) ar.scatterAdd(stage, n, out, weight);
 }
 
 /**

@@ -22,6 +22,7 @@ interface WasmExports {
   lif_ltc(n: number, pV: number, pI: number, pB: number, pS: number, pT: number, pSp: number, pIdx: number, hasDelta: number, t: number,
     dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number;
   cond_acc(n: number, pI: number, pG: number, pV: number, E: number): void;
+  scatter_add(n: number, pIds: number, pOut: number, w: number): void;
   cond_set(n: number, pI: number, pG: number, pV: number, E: number, x: number): void;
   sub(n: number, pI: number, pG: number): void;
   expf(n: number, pX: number, pY: number): void;
@@ -72,6 +73,8 @@ export function snn_backend(): SnnBackend {
 
 type Layout = Record<string, 'f32' | 'i32' | 'u8'>;
 
+const owners = new WeakMap<ArrayBufferLike, SnnArena>();
+
 /** Float32/Uint8 arrays of one owner, padded to a multiple of 4 elements, with the kernels that run on them. */
 export class SnnArena {
   readonly backend: SnnBackend;
@@ -100,6 +103,7 @@ export class SnnArena {
       buffer = memory.buffer;
     } else buffer = new ArrayBuffer(math.max(16, bytes));
     this._buffer = buffer;
+    owners.set(buffer, this);
     let off = 0;
     for (const k of names) {
       const kind = layout[k];
@@ -202,6 +206,24 @@ export class SnnArena {
     else condSetJs(this.n4, I, x, G, V, E);
   }
 
+  /**
+   * out[ids[k]] += w for k < count, in order, every add rounded to float32 (an event product with one weight, its rows
+   * staged as one list of positions; ids and out are this arena's arrays, positions < out.length).
+   */
+  scatterAdd(ids: Int32Array, count: number, out: Float32Array, w: number): void {
+    const x = this._x;
+    if (x) x.scatter_add(count, ids.byteOffset, out.byteOffset, w);
+    else scatterAddJs(ids, count, out, w);
+  }
+
+  /** The int32 array 'X' when the layout has one: where event scatters stage their positions for scatterAdd. */
+  stage(): Int32Array | null { return this._i32.get('X') ?? null; }
+
+  /** The arena whose memory `buffer` is (so a kernel given one of its arrays can run there), or null. */
+  static owning(buffer: ArrayBufferLike): SnnArena | null {
+    return owners.get(buffer) ?? null;
+  }
+
   /** I = I + G */
   add(I: Float32Array, G: Float32Array): void {
     const x = this._x;
@@ -241,6 +263,11 @@ export function condAccJs(n: number, I: Float32Array, G: Float32Array, V: Float3
 export function condSetJs(n: number, I: Float32Array, x: number, G: Float32Array, V: Float32Array, E: number): void {
   x = fr(x); E = fr(E);
   for (let k = 0; k < n; k++) I[k] = x + fr(G[k] * fr(E - V[k])); // the store rounds the sum to float32
+}
+
+export function scatterAddJs(ids: Int32Array, count: number, out: Float32Array, w: number): void {
+  w = fr(w);
+  for (let k = 0; k < count; k++) out[ids[k]] += w; // the store rounds the sum to float32
 }
 
 export function addJs(n: number, I: Float32Array, G: Float32Array): void {

@@ -212,6 +212,19 @@
       (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (br $L))))
 
+  ;; Event scatter: out[ids[k]] = out[ids[k]] + w for k = 0 .. n − 1 in order (ids i32 at pIds, out f32 at pOut): the
+  ;; rows of an event product with one weight, staged here as one flat list of output positions
+  (func (export "scatter_add") (param $n i32) (param $pIds i32) (param $pOut i32) (param $w f32)
+    (local $a i32) (local $end i32) (local $q i32)
+    (local.set $a (local.get $pIds))
+    (local.set $end (i32.add (local.get $pIds) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+      (local.set $q (i32.add (local.get $pOut) (i32.shl (i32.load (local.get $a)) (i32.const 2))))
+      (f32.store (local.get $q) (f32.add (f32.load (local.get $q)) (local.get $w)))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (br $L))))
+
   ;; I = I + G
   (func (export "add") (param $n i32) (param $pI i32) (param $pG i32)
     (local $o i32) (local $end i32) (local $pi i32)

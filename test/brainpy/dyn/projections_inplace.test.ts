@@ -8,6 +8,7 @@ import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
 import { DynamicalSystem } from '../../../src/brainpy/dynsys';
 import { TouchList, setSparseHint } from '../../../src/core/sparse_hint';
+import { SnnArena } from '../../../src/core/kernels/snn';
 
 const bits = (t: torch.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.contiguous().toTypedArray() as Float32Array).buffer));
 
@@ -120,6 +121,7 @@ test('a layer with a forward hook is called as usual (the hook runs every step)'
 
 test('the fast path is taken: the product returned lives in the post group\'s memory, beside g', () => {
   const direct = jest.spyOn(bm.jitconn, '_event_homo_into');
+  const staged = jest.spyOn(SnnArena.prototype, 'scatterAdd');
   for (const kind of ['HalfMg', 'Half'] as const) {
     const net = build(kind, false, homo, 1);
     bp.share.save({ i: 0, t: 0 });
@@ -127,13 +129,14 @@ test('the fast path is taken: the product returned lives in the post group\'s me
     expect((c.buffer as Float32Array).buffer).toBe((net.post.V.buffer as Float32Array).buffer);
     // from the second call on, a homo layer with a spike list skips the general call's set-up
     net.post.call(60); // (for Mg: the hook's decay; P is handed out once between decays)
-    direct.mockClear();
+    direct.mockClear(); staged.mockClear();
     bp.share.save({ i: 1, t: 0.1 });
     net.projs[0].call(net.pre.call());
     expect(direct).toHaveReturnedWith(expect.any(torch.Tensor));
+    expect(staged).toHaveBeenCalled(); // and its adds run as the post group's WebAssembly scatter
     const slow = build(kind, true, homo, 1);
     const d = slow.projs[0].call(slow.pre.call()) as torch.Tensor;
     expect((d.buffer as Float32Array).buffer).not.toBe((slow.post.V.buffer as Float32Array).buffer);
   }
-  direct.mockRestore();
+  direct.mockRestore(); staged.mockRestore();
 });
