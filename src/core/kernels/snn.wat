@@ -43,14 +43,14 @@
         (f32x4.le (f32x4.sub (local.get $vt) (local.get $tl)) (local.get $vtref))))
       (local.set $s (f32x4.ge (local.get $vn) (local.get $vth)))
       (v128.store (i32.add (local.get $pV) (local.get $o)) (v128.bitselect (local.get $vreset) (local.get $vn) (local.get $s)))
-      (v128.store (i32.add (local.get $pT) (local.get $o)) (v128.bitselect (local.get $vt) (local.get $tl) (local.get $s)))
       ;; lanes of s are all-ones or zero: narrow to 4 bytes, keep bit 0 of each
       (local.set $b (i32.and (i32x4.extract_lane 0
           (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $s) (local.get $s)) (local.get $s)))
           (i32.const 0x01010101)))
       (i32.store (i32.add (local.get $pSp) (local.get $k)) (local.get $b))
-      ;; rare: list the spiking lanes in order
+      ;; rare: t_last = t where spiking, and list the spiking lanes in order
       (if (local.get $b) (then
+        (v128.store (i32.add (local.get $pT) (local.get $o)) (v128.bitselect (local.get $vt) (local.get $tl) (local.get $s)))
         (local.set $j (local.get $k))
         (block $lanes (loop $LL
           (br_if $lanes (i32.eqz (local.get $b)))
@@ -141,12 +141,12 @@
         (f32x4.le (f32x4.sub (local.get $vt) (local.get $tl)) (local.get $vtref))))
       (local.set $s (f32x4.ge (local.get $vn) (local.get $vth)))
       (v128.store (i32.add (local.get $pV) (local.get $o)) (v128.bitselect (local.get $vreset) (local.get $vn) (local.get $s)))
-      (v128.store (i32.add (local.get $pT) (local.get $o)) (v128.bitselect (local.get $vt) (local.get $tl) (local.get $s)))
       (local.set $b (i32.and (i32x4.extract_lane 0
           (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $s) (local.get $s)) (local.get $s)))
           (i32.const 0x01010101)))
       (i32.store (i32.add (local.get $pSp) (local.get $k)) (local.get $b))
       (if (local.get $b) (then
+        (v128.store (i32.add (local.get $pT) (local.get $o)) (v128.bitselect (local.get $vt) (local.get $tl) (local.get $s)))
         (local.set $j (local.get $k))
         (block $lanes (loop $LL
           (br_if $lanes (i32.eqz (local.get $b)))
