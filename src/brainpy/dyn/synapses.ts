@@ -79,7 +79,7 @@ export class Expon extends DynamicalSystem {
     noBatch(this, batch_size);
     super.reset_state();
     this.g.value = initVariable('bp.dyn.Expon.reset_state', 'g_initializer', this.g_initializer, this.varshape);
-    this._pOut = false;
+    this._pStep = null;
   }
 
   /** Moves g (and P) into arrays `gName` (`pName`) of `ar`: a neuron group's arena, whose step then reads g in place. */
@@ -92,15 +92,16 @@ export class Expon extends DynamicalSystem {
 
   /**
    * P, where a projection has its event layer write the product it then adds with add_current (see there); handed
-   * out once between two decays, so that a product returned to one projection is not overwritten by another's before
-   * the step is over (null then: the layer writes a fresh array).
+   * out once per step (bp.share's i), so that the product returned to one projection is not overwritten by another's
+   * before the step is over. Null otherwise, or without a step index: the layer then writes a fresh array.
    */
   _delta_buffer(): Float32Array | null {
-    if (this._pOut) return null;
-    this._pOut = true;
+    const i = share.load<unknown>('i', null);
+    if (typeof i !== 'number' || i === this._pStep) return null;
+    this._pStep = i;
     return this._ar.f32n(this._pName);
   }
-  private _pOut = false;
+  private _pStep: number | null = null;
 
   /** Whether g lives in `ar` (so `ar`'s kernels may decay it), after putting it back there if g.value was replaced. */
   _homeIs(ar: SnnArena): boolean {
@@ -124,7 +125,6 @@ export class Expon extends DynamicalSystem {
   override update(x?: Tensor | number | null): Variable {
     const dt = Math.fround(share.load<number>('dt', get_dt()));
     const ar = this._ar;
-    this._pOut = false;
     adoptStorage(this.g, ar.f32n(this._gName)); // again if g's storage was replaced from outside
     ar.expDecay(this._g4(), this._coef(dt), Math.fround(this.tau)); // g + c·((−g)/tau) per element, float32
     if (x !== undefined && x !== null) this.add_current(x);

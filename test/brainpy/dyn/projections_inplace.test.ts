@@ -128,7 +128,7 @@ test('the fast path is taken: the product returned lives in the post group\'s me
     const c = net.projs[0].call(net.pre.call()) as torch.Tensor;
     expect((c.buffer as Float32Array).buffer).toBe((net.post.V.buffer as Float32Array).buffer);
     // from the second call on, a homo layer with a spike list skips the general call's set-up
-    net.post.call(60); // (for Mg: the hook's decay; P is handed out once between decays)
+    net.post.call(60);
     direct.mockClear(); staged.mockClear();
     bp.share.save({ i: 1, t: 0.1 });
     net.projs[0].call(net.pre.call());
@@ -139,4 +139,31 @@ test('the fast path is taken: the product returned lives in the post group\'s me
     expect((d.buffer as Float32Array).buffer).not.toBe((slow.post.V.buffer as Float32Array).buffer);
   }
   direct.mockRestore(); staged.mockRestore();
+});
+
+test('one Expon shared by two non-Mg projections: the second product does not overwrite the first within a step', () => {
+  const make = (plain: boolean) => {
+    bm.set_dt(0.1);
+    const pre = new Src(60, rng(9), 0.2, true);
+    const post = new bp.dyn.LifRef(50, { V_rest: -60, V_th: -50, V_reset: -60, tau: 20, tau_ref: 2 });
+    const syn = new bp.dyn.Expon(50, { tau: 5 });
+    const projs = [0, 1].map((k) => {
+      const layer = homo(60, 50, k);
+      return new bp.dyn.HalfProjAlignPost({ comm: plain ? (x: torch.Tensor) => layer.call(x) : layer, syn, out: new bp.dyn.COBA({ E: 0 }), post });
+    });
+    return { pre, post, syn, projs };
+  };
+  const runShared = (net: ReturnType<typeof make>) => {
+    const out: number[][] = [];
+    bm.for_loop((i: number) => {
+      bp.share.save({ i, t: Math.fround(i * 0.1) });
+      const spk = net.pre.call();
+      const cur = net.projs.map((p) => p.call(spk) as torch.Tensor);
+      net.post.call(60);
+      out.push(...cur.map(bits), bits(net.syn.g), bits(net.post.V));
+    }, Array.from({ length: 30 }, (_, i) => i));
+    return out;
+  };
+  const a = runShared(make(false)), b = runShared(make(true));
+  for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
 });
