@@ -364,7 +364,7 @@ export class LineCache {
   }
 }
 
-interface CacheEntry { spec: WalkSpec; nLines: number; cache: LineCache }
+interface CacheEntry { spec: WalkSpec; from: WalkSpec; nLines: number; cache: LineCache }
 const MAX_LINE_CACHES = 16;
 const lineCaches: CacheEntry[] = [];
 
@@ -376,14 +376,16 @@ function sameSpec(a: WalkSpec, b: WalkSpec): boolean {
 /** The line cache of this walk (null for era B). Caches are found by comparing specs (a few live at a time). */
 export function lineCacheFor(spec: WalkSpec, nLines: number): LineCache | null {
   if (spec.rng === 'mt19937-b') return null;
+  // an op asks with the same (memoized) spec object every call: found by identity first, then by value
+  for (let k = 0; k < lineCaches.length; k++) if (lineCaches[k].from === spec && lineCaches[k].nLines === nLines) return lineCaches[k].cache;
   for (let k = 0; k < lineCaches.length; k++) {
     const e = lineCaches[k];
-    if (e.nLines === nLines && sameSpec(e.spec, spec)) return e.cache;
+    if (e.nLines === nLines && sameSpec(e.spec, spec)) { e.from = spec; return e.cache; }
   }
   if (lineCaches.length >= MAX_LINE_CACHES) lineCacheUsed -= lineCaches.shift()!.cache.used; // drop the oldest
   if (lineCacheUsed >= LINE_CACHE_BUDGET) return null;
   const cache = new LineCache(nLines, spec.kind === 'homo');
-  lineCaches.push({ spec: { ...spec }, nLines, cache });
+  lineCaches.push({ spec: { ...spec }, from: spec, nLines, cache });
   return cache;
 }
 
