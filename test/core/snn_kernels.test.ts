@@ -198,3 +198,20 @@ test('scatterAdd: out[ids[k]] += w in order, float32 adds, SIMD module and JS bi
   expect(res[0]).toEqual(res[1]);
   expect(SnnArena.owning(new ArrayBuffer(8))).toBeNull();
 });
+
+test('addClear: I = I + G and Z = 0 in one pass, the same sums as add, SIMD and JS', () => {
+  const res: number[][] = [];
+  for (const backend of ['wasm', 'js'] as const) {
+    set_snn_backend(backend);
+    const a = new SnnArena(7, { I: 'f32', G: 'f32', Z: 'f32', J: 'f32' });
+    const r = rng(21);
+    for (let k = 0; k < a.n4; k++) { a.f32('I')[k] = 10 * r() - 5; a.f32('G')[k] = r(); a.f32('Z')[k] = r() + 1; }
+    a.f32('J').set(a.f32('I'));
+    a.addClear(a.f32('I'), a.f32('G'), a.f32('Z'));
+    a.add(a.f32('J'), a.f32('G'));
+    expect(bits(a.f32('I'))).toEqual(bits(a.f32('J')));
+    expect(Array.from(a.f32('Z'))).toEqual(new Array(a.n4).fill(0));
+    res.push(bits(a.f32('I')));
+  }
+  expect(res[0]).toEqual(res[1]);
+});

@@ -814,7 +814,7 @@ abstract class JitLinear extends Layer {
   }
 
   /**
-   * `call(x)` writing a 1-D event product into `into` (a float32 array of the output length; see jitconn._run_mv), for
+   * `call(x)` writing a 1-D event product into `into` (a float32 array of the output length, all zeros; see jitconn._run_mv), for
    * a projection that adds it into a synapse in the same memory. Null when calling this layer is more than its
    * update (hooks, an override) or x is not a 1-D vector: the caller then calls it as usual.
    */

@@ -42,7 +42,7 @@ const REF_KEYS = [...LIF_KEYS, 'tau_ref', 'ref_var'];
 
 /**
  * Arena slots a group keeps for the synapses projecting onto it: each a conductance g (read in place by the step) and
- * the array their event layer writes into (added to g in one SIMD pass).
+ * the two arrays their event layer writes into in alternate steps (added to g in one SIMD pass).
  */
 const SYN_SLOTS = 4;
 
@@ -137,7 +137,7 @@ abstract class _LifBase extends DynamicalSystem {
     const n = this.num;
     // X: staging for the event scatters into the synapse slots' P arrays (SnnArena.scatterAdd)
     const layout: Record<string, 'f32' | 'u8' | 'i32'> = { V: 'f32', T: 'f32', I: 'f32', B: 'f32', S: 'f32', G: 'f32', SP: 'u8', IDX: 'i32', X: 'i32' };
-    for (let k = 0; k < SYN_SLOTS; k++) { layout[`Y${k}`] = 'f32'; layout[`Q${k}`] = 'f32'; }
+    for (let k = 0; k < SYN_SLOTS; k++) { layout[`Y${k}`] = 'f32'; layout[`P${k}`] = 'f32'; layout[`Q${k}`] = 'f32'; }
     const ar = new SnnArena(n, layout);
     ar.f32('V').fill(NaN, n);
     ar.f32('T').fill(-1e7);
@@ -163,7 +163,7 @@ abstract class _LifBase extends DynamicalSystem {
   _adopt_synapse(syn: unknown): void {
     const ar = this._ar;
     if (ar === null || !(syn instanceof Expon) || syn.num !== this.num || syn._homeIs(ar) || this._slots >= SYN_SLOTS) return;
-    syn._rehome(ar, `Y${this._slots}`, `Q${this._slots}`);
+    syn._rehome(ar, `Y${this._slots}`, [`P${this._slots}`, `Q${this._slots}`]);
     this._slots++;
   }
 

@@ -49,11 +49,15 @@ export class Expon extends DynamicalSystem {
   private _S: Float32Array;
   /**
    * Where g lives for the kernels (src/core/kernels/snn.ts): its own arena, or a slot of its post group's; beside it
-   * P, the array an event layer writes its product into for add_current (one SIMD pass instead of a scattered add).
+   * two arrays P an event layer writes its product into for add_current (one SIMD pass instead of a scattered add),
+   * used in alternate steps: the add clears the other one, the previous step's, so that the next product needs no fill.
    */
   private _ar: SnnArena;
   private _gName = 'g';
-  private _pName = 'P';
+  private _pNames: [string, string] = ['P', 'P2'];
+  /** Which P this step's product went into, and which P are known to be all zeros. */
+  private _pCur = 1;
+  private readonly _pClean: [boolean, boolean] = [false, false];
 
   constructor(size: number | number[], options?: ExponOptions) {
     const fn = 'bp.dyn.Expon';
@@ -71,7 +75,7 @@ export class Expon extends DynamicalSystem {
     this.g_initializer = checkInit(fn, 'g_initializer', o.g_initializer, new ZeroInit());
     this.g = initVariable(fn, 'g_initializer', this.g_initializer, this.varshape);
     this._S = new Float32Array(this.num);
-    this._ar = new SnnArena(this.num, { g: 'f32', P: 'f32' });
+    this._ar = new SnnArena(this.num, { g: 'f32', P: 'f32', P2: 'f32' });
     adoptStorage(this.g, this._ar.f32n('g'));
   }
 
@@ -80,26 +84,33 @@ export class Expon extends DynamicalSystem {
     super.reset_state();
     this.g.value = initVariable('bp.dyn.Expon.reset_state', 'g_initializer', this.g_initializer, this.varshape);
     this._pStep = null;
+    this._pClean[0] = this._pClean[1] = false;
   }
 
-  /** Moves g (and P) into arrays `gName` (`pName`) of `ar`: a neuron group's arena, whose step then reads g in place. */
-  _rehome(ar: SnnArena, gName: string, pName: string): void {
+  /** Moves g (and the P arrays) into arrays `gName` (`pNames`) of `ar`: a neuron group's arena, whose step then reads g in place. */
+  _rehome(ar: SnnArena, gName: string, pNames: [string, string]): void {
     this._ar = ar;
     this._gName = gName;
-    this._pName = pName;
+    this._pNames = pNames;
+    this._pClean[0] = this._pClean[1] = false;
     adoptStorage(this.g, ar.f32n(gName));
   }
 
   /**
-   * P, where a projection has its event layer write the product it then adds with add_current (see there); handed
-   * out once per step (bp.share's i), so that the product returned to one projection is not overwritten by another's
-   * before the step is over. Null otherwise, or without a step index: the layer then writes a fresh array.
+   * A P array (all zeros) where a projection has its event layer write the product it then adds with add_current (see
+   * there); handed out once per step (bp.share's i), so that the product returned to one projection is not
+   * overwritten by another's before the step is over. Null otherwise, or without a step index: the layer then writes
+   * a fresh array.
    */
   _delta_buffer(): Float32Array | null {
     const i = share.load<unknown>('i', null);
     if (typeof i !== 'number' || i === this._pStep) return null;
     this._pStep = i;
-    return this._ar.f32n(this._pName);
+    const k = this._pCur ^= 1;
+    const P = this._ar.f32n(this._pNames[k]);
+    if (!this._pClean[k]) P.fill(0);
+    this._pClean[k] = false;
+    return P;
   }
   private _pStep: number | null = null;
 
@@ -136,9 +147,12 @@ export class Expon extends DynamicalSystem {
     const ar = this._ar;
     // a product written into P (and not changed since): one SIMD pass g + P over all elements — the same sums as adding
     // only where it scattered, as P is +0 elsewhere (only a g of −0 would read +0 until the decay, which gives +0 anyway)
-    if (x instanceof Tensor && x.buffer === ar.f32n(this._pName) && x.offset === 0 && x._version.v === 0 && x.numel() === this.num) {
+    const k = this._pCur, o = k ^ 1;
+    if (x instanceof Tensor && x.buffer === ar.f32n(this._pNames[k]) && x.offset === 0 && x._version.v === 0 && x.numel() === this.num) {
       adoptStorage(this.g, ar.f32n(this._gName));
-      ar.add(this._g4(), ar.f32(this._pName));
+      // the other P holds an earlier step's product (a dead temporary by now): cleared in the same pass
+      if (this._pClean[o]) ar.add(this._g4(), ar.f32(this._pNames[k]));
+      else { ar.addClear(this._g4(), ar.f32(this._pNames[k]), ar.f32(this._pNames[o])); this._pClean[o] = true; }
       return;
     }
     const g = f32(this.g);

@@ -392,8 +392,8 @@ export function _event_homo_into(prep: PreparedMv, vector: Tensor, into: Float32
 }
 
 /**
- * With `into` (a float32 array of the output length), an event vector's scatter product is written there (zeroed first;
- * the result is a Tensor over it, without a nonzero hint); other products ignore it and return a fresh output.
+ * With `into` (a float32 array of the output length, all zeros), an event vector's scatter product is written there
+ * (the result is a Tensor over it, without a nonzero hint); other products ignore it and return a fresh output.
  */
 export function _run_mv(prep: PreparedMv, vector: Tensor, into: Float32Array | null = null): Tensor { return matmulRun(prep, vector, into); }
 

@@ -114,15 +114,15 @@ export interface EventInput {
 
 /**
  * y = M x or Mᵀ x (op.transpose) for x in the canonical layout (lenIn, K); returns (lenOut, K), in `into` when given
- * (a float32 array of that size). For event ops pass `ev` (x is then ignored).
+ * (a float32 array of that size, all zeros). For event ops pass `ev` (x is then ignored).
  */
 export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventInput | null, touched: TouchList | null = null,
   into: Float32Array | null = null): FloatArray {
   const g = geometry(op);
-  // the caller's array (zeroed here), or a step temporary: inside bm.for_loop its array is recycled when the step is
+  // the caller's array (all zeros), or a step temporary: inside bm.for_loop its array is recycled when the step is
   // over (core/step_scope.ts)
   let out: FloatArray;
-  if (into !== null && into.length === g.lenOut * K && op.dtype === 'float32') { out = into; into.fill(0); }
+  if (into !== null && into.length === g.lenOut * K && op.dtype === 'float32') out = into;
   else out = op.dtype === 'float32' ? scratch(Float32Array, g.lenOut * K) : scratch(Float64Array, g.lenOut * K);
   if (g.lenOut === 0 || K === 0) return out;
   const walker = walkerOf(op, g.lineLen);
@@ -263,7 +263,7 @@ function homoListScatter(list: HintSlice, act: Uint8Array, actOff: number, walke
 
 /**
  * The event product of a homo-weight scatter op (eras C/D, float32) for spikes `act[actOff …]` whose possibly active
- * positions are `list` (ascending), written into `out` (zeroed here; lenOut long): the same sums as jitMatmul, with
+ * positions are `list` (ascending), added into `out` (all zeros on entry; lenOut long): the same sums as jitMatmul, with
  * none of its per-call set-up (false, nothing written, when no line cache can be had). What a JIT layer of an
  * align-post projection calls every step.
  */
@@ -273,7 +273,6 @@ export function eventHomoListInto(op: JitOp, list: HintSlice, act: Uint8Array, a
   if (cache === null) return false; // the cache budget is spent: the general kernel regenerates lines
   const walker = walkerOf(op, g.lineLen);
   walker.reset();
-  out.fill(0);
   const idx = scratchIdx(Math.max(1, g.lineLen)), w = scratchW(1);
   // out in an SnnArena with a staging array (a neuron group's synapse slot): the adds run as one WebAssembly pass
   const ar = SnnArena.owning(out.buffer), stage = ar !== null ? ar.stage() : null;

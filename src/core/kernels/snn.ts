@@ -23,6 +23,7 @@ interface WasmExports {
     dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number;
   cond_acc(n: number, pI: number, pG: number, pV: number, E: number): void;
   scatter_add(n: number, pIds: number, pOut: number, w: number): void;
+  add_clear(n: number, pI: number, pG: number, pZ: number): void;
   cond_set(n: number, pI: number, pG: number, pV: number, E: number, x: number): void;
   sub(n: number, pI: number, pG: number): void;
   expf(n: number, pX: number, pY: number): void;
@@ -222,6 +223,13 @@ export class SnnArena {
   /** The arena whose memory `buffer` is (so a kernel given one of its arrays can run there), or null. */
   static owning(buffer: ArrayBufferLike): SnnArena | null {
     return owners.get(buffer) ?? null;
+  }
+
+  /** I = I + G, and Z = 0, in one pass (three distinct arrays of this arena). */
+  addClear(I: Float32Array, G: Float32Array, Z: Float32Array): void {
+    const x = this._x;
+    if (x) x.add_clear(this.n4, I.byteOffset, G.byteOffset, Z.byteOffset);
+    else { addJs(this.n4, I, G); Z.fill(0, 0, this.n4); }
   }
 
   /** I = I + G */

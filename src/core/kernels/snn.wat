@@ -225,6 +225,18 @@
       (local.set $a (i32.add (local.get $a) (i32.const 4)))
       (br $L))))
 
+  ;; I = I + G, and Z = 0 in the same pass (an event product's array added, the previous step's one cleared for reuse)
+  (func (export "add_clear") (param $n i32) (param $pI i32) (param $pG i32) (param $pZ i32)
+    (local $o i32) (local $end i32) (local $pi i32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $pi (i32.add (local.get $pI) (local.get $o)))
+      (v128.store (local.get $pi) (f32x4.add (v128.load (local.get $pi)) (v128.load (i32.add (local.get $pG) (local.get $o)))))
+      (v128.store (i32.add (local.get $pZ) (local.get $o)) (v128.const i32x4 0 0 0 0))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $L))))
+
   ;; I = I + G
   (func (export "add") (param $n i32) (param $pI i32) (param $pG i32)
     (local $o i32) (local $end i32) (local $pi i32)
