@@ -821,8 +821,8 @@ abstract class JitLinear extends Layer {
   _call_into(x: Tensor, into: Float32Array): Tensor | null {
     if (!(x instanceof Tensor) || x.ndim !== 1 || this._m.preHooks.size !== 0 || this._m.hooks.size !== 0 || this.call !== Module.prototype.call
       || this.forward !== Layer.prototype.forward || this.update !== JitLinear.prototype.update) return null;
-    const fn = `${this.constructor.name}.update`;
-    checkLast(fn, x, this.transpose ? this.num_out : this.num_in, this.transpose ? 'num_out (transpose=True)' : 'num_in');
+    const inLen = this.transpose ? this.num_out : this.num_in;
+    if (x.shape[0] !== inLen) checkLast(`${this.constructor.name}.update`, x, inLen, this.transpose ? 'num_out (transpose=True)' : 'num_in');
     const w = this._weight();
     return this._mv(this._event ? x : asFloat(x, w === null ? 'float32' : weightDtype(w)), into);
   }

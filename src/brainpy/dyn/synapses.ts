@@ -55,6 +55,8 @@ export class Expon extends DynamicalSystem {
   private _ar: SnnArena;
   private _gName = 'g';
   private _pNames: [string, string] = ['P', 'P2'];
+  /** The arrays behind those names (looked up once per home): g padded and n-long, the P arrays padded and n-long. */
+  private _a!: { g4: Float32Array; gn: Float32Array; P4: [Float32Array, Float32Array]; Pn: [Float32Array, Float32Array] };
   /** Which P this step's product went into, and which P are known to be all zeros. */
   private _pCur = 1;
   private readonly _pClean: [boolean, boolean] = [false, false];
@@ -76,7 +78,8 @@ export class Expon extends DynamicalSystem {
     this.g = initVariable(fn, 'g_initializer', this.g_initializer, this.varshape);
     this._S = new Float32Array(this.num);
     this._ar = new SnnArena(this.num, { g: 'f32', P: 'f32', P2: 'f32' });
-    adoptStorage(this.g, this._ar.f32n('g'));
+    this._lookup();
+    adoptStorage(this.g, this._a.gn);
   }
 
   override reset_state(batch_size?: number | null): void {
@@ -93,7 +96,13 @@ export class Expon extends DynamicalSystem {
     this._gName = gName;
     this._pNames = pNames;
     this._pClean[0] = this._pClean[1] = false;
-    adoptStorage(this.g, ar.f32n(gName));
+    this._lookup();
+    adoptStorage(this.g, this._a.gn);
+  }
+
+  private _lookup(): void {
+    const ar = this._ar, [p0, p1] = this._pNames;
+    this._a = { g4: ar.f32(this._gName), gn: ar.f32n(this._gName), P4: [ar.f32(p0), ar.f32(p1)], Pn: [ar.f32n(p0), ar.f32n(p1)] };
   }
 
   /**
@@ -107,7 +116,7 @@ export class Expon extends DynamicalSystem {
     if (typeof i !== 'number' || i === this._pStep) return null;
     this._pStep = i;
     const k = this._pCur ^= 1;
-    const P = this._ar.f32n(this._pNames[k]);
+    const P = this._a.Pn[k];
     if (!this._pClean[k]) P.fill(0);
     this._pClean[k] = false;
     return P;
@@ -117,12 +126,12 @@ export class Expon extends DynamicalSystem {
   /** Whether g lives in `ar` (so `ar`'s kernels may decay it), after putting it back there if g.value was replaced. */
   _homeIs(ar: SnnArena): boolean {
     if (this._ar !== ar) return false;
-    adoptStorage(this.g, ar.f32n(this._gName));
+    adoptStorage(this.g, this._a.gn);
     return true;
   }
 
   /** The padded array of g (what the decay kernels run over). */
-  _g4(): Float32Array { return this._ar.f32(this._gName); }
+  _g4(): Float32Array { return this._a.g4; }
 
   /** The exponential-Euler factor dt·exprel(−dt/tau) of one decay step, float32. */
   _coef(dt: number): number {
@@ -136,7 +145,7 @@ export class Expon extends DynamicalSystem {
   override update(x?: Tensor | number | null): Variable {
     const dt = Math.fround(share.load<number>('dt', get_dt()));
     const ar = this._ar;
-    adoptStorage(this.g, ar.f32n(this._gName)); // again if g's storage was replaced from outside
+    adoptStorage(this.g, this._a.gn); // again if g's storage was replaced from outside
     ar.expDecay(this._g4(), this._coef(dt), Math.fround(this.tau)); // g + c·((−g)/tau) per element, float32
     if (x !== undefined && x !== null) this.add_current(x);
     return this.g;
@@ -147,12 +156,12 @@ export class Expon extends DynamicalSystem {
     const ar = this._ar;
     // a product written into P (and not changed since): one SIMD pass g + P over all elements — the same sums as adding
     // only where it scattered, as P is +0 elsewhere (only a g of −0 would read +0 until the decay, which gives +0 anyway)
-    const k = this._pCur, o = k ^ 1;
-    if (x instanceof Tensor && x.buffer === ar.f32n(this._pNames[k]) && x.offset === 0 && x._version.v === 0 && x.numel() === this.num) {
-      adoptStorage(this.g, ar.f32n(this._gName));
+    const k = this._pCur, o = k ^ 1, A = this._a;
+    if (x instanceof Tensor && x.buffer === A.Pn[k] && x.offset === 0 && x._version.v === 0 && x.numel() === this.num) {
+      adoptStorage(this.g, A.gn);
       // the other P holds an earlier step's product (a dead temporary by now): cleared in the same pass
-      if (this._pClean[o]) ar.add(this._g4(), ar.f32(this._pNames[k]));
-      else { ar.addClear(this._g4(), ar.f32(this._pNames[k]), ar.f32(this._pNames[o])); this._pClean[o] = true; }
+      if (this._pClean[o]) ar.add(A.g4, A.P4[k]);
+      else { ar.addClear(A.g4, A.P4[k], A.P4[o]); this._pClean[o] = true; }
       return;
     }
     const g = f32(this.g);

@@ -388,7 +388,7 @@ export function _event_homo_into(prep: PreparedMv, vector: Tensor, into: Float32
   if (vector.requires_grad && torch.is_grad_enabled()) return null;
   if (!hintedNonzeros(vector, _active) || vector.buffer.length < vector.offset + vector.shape[0]) return null;
   if (!eventHomoListInto(op, _active, vector.buffer as Uint8Array, vector.offset, into)) return null;
-  return torch.from_typed_array(into, [g.lenOut]);
+  return torch.Tensor.fromBuffer(into, [g.lenOut], 'float32');
 }
 
 /**
