@@ -236,6 +236,20 @@ function scatterLine(i: number, walker: LineWalker, cache: LineCache | null, idx
   return nt;
 }
 
+/** Where a line's positions are: `ids[at … at + cnt)`. */
+interface LineRef { ids: Int32Array; at: number; cnt: number }
+const _line: LineRef = { ids: new Int32Array(0), at: 0, cnt: 0 };
+
+/** Line i from the cache, generated and stored there on first use (read from `idx` when the cache budget is spent). */
+function cachedLine(i: number, walker: LineWalker, cache: LineCache, idx: Int32Array, w: Float64Array): LineRef {
+  const r = _line, at = cache.start[i];
+  if (at >= 0) { r.ids = cache.idx; r.at = at; r.cnt = cache.len[i]; return r; }
+  const cnt = walker.fill(i, idx, w);
+  if (cache.put(i, idx, w, cnt)) { r.ids = cache.idx; r.at = cache.start[i]; } else { r.ids = idx; r.at = 0; }
+  r.cnt = cnt;
+  return r;
+}
+
 /**
  * The common event case — one homo weight, the active inputs listed (a neuron group's spikes), lines cached — as one
  * loop per line: out[j] += weight at each position, and (with a TouchList) j listed when out[j] was still 0 (the
@@ -243,17 +257,13 @@ function scatterLine(i: number, walker: LineWalker, cache: LineCache | null, idx
  */
 function homoListScatter(list: HintSlice, act: Uint8Array, actOff: number, walker: LineWalker, cache: LineCache, idx: Int32Array, w: Float64Array,
   out: FloatArray, weight: number, tl: TouchList | null): void {
-  const L = list.idx, sh = list.shift, start = cache.start, len = cache.len;
+  const L = list.idx, sh = list.shift;
   const touched = tl !== null && weight !== 0 ? tl.idx : null;
   let nt = 0;
   for (let p = list.from; p < list.to; p++) {
     const i = L[p] - sh;
     if (!act[actOff + i]) continue;
-    let ids: Int32Array = cache.idx, at = start[i], end: number;
-    if (at < 0) {
-      const cnt = walker.fill(i, idx, w);
-      if (cache.put(i, idx, w, cnt)) { ids = cache.idx; at = start[i]; end = at + cnt; } else { ids = idx; at = 0; end = cnt; }
-    } else end = at + len[i];
+    const r = cachedLine(i, walker, cache, idx, w), ids = r.ids, at = r.at, end = at + r.cnt;
     if (touched !== null) {
       for (let t = at; t < end; t++) { const j = ids[t], v = out[j]; touched[nt] = j; nt += v === 0 ? 1 : 0; out[j] = v + weight; }
     } else for (let t = at; t < end; t++) out[ids[t]] += weight;
@@ -287,18 +297,14 @@ export function eventHomoListInto(op: JitOp, list: HintSlice, act: Uint8Array, a
  */
 function homoListStaged(list: HintSlice, act: Uint8Array, actOff: number, walker: LineWalker, cache: LineCache, idx: Int32Array, w: Float64Array,
   out: Float32Array, weight: number, ar: SnnArena, stage: Int32Array): void {
-  const L = list.idx, sh = list.shift, start = cache.start, len = cache.len, cap = stage.length;
+  const L = list.idx, sh = list.shift, cap = stage.length;
   let n = 0;
   for (let p = list.from; p < list.to; p++) {
     const i = L[p] - sh;
     if (!act[actOff + i]) continue;
-    let ids: Int32Array = cache.idx, at = start[i], cnt: number;
-    if (at < 0) {
-      cnt = walker.fill(i, idx, w);
-      if (cache.put(i, idx, w, cnt)) { ids = cache.idx; at = start[i]; } else { ids = idx; at = 0; }
-    } else cnt = len[i];
+    const r = cachedLine(i, walker, cache, idx, w), cnt = r.cnt;
     if (n + cnt > cap) { ar.scatterAdd(stage, n, out, weight); n = 0; } // a line holds at most out.length <= cap positions
-    stage.set(ids.subarray(at, at + cnt), n);
+    stage.set(r.ids.subarray(r.at, r.at + cnt), n);
     n += cnt;
   }
   if (n > 0) ar.scatterAdd(stage, n, out, weight);
