@@ -6,14 +6,11 @@
 import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
 import { DynamicalSystem } from '../../../src/brainpy/dynsys';
+import { close } from '../../helpers/approx';
 
 const exprel = (z: number): number => (Math.abs(z) <= 1e-5 ? 1 + z / 2 + (z * z) / 6 : (Math.exp(z) - 1) / z);
 const decay = (tau: number): number => 1 - (0.1 * exprel(-0.1 / tau)) / tau;
 const arr = (t: torch.Tensor): number[] => Array.from(t.contiguous().toTypedArray() as ArrayLike<number>);
-function close(got: number[], want: number[], tol = 1e-6): void {
-  expect(got.length).toBe(want.length);
-  want.forEach((w, k) => { if (!(Math.abs(got[k] - w) <= tol * Math.max(1, Math.abs(w)))) throw new Error(`index ${k}: expected ${w}, got ${got[k]} (all: ${got})`); });
-}
 
 // dense comm: Δ = W·spk, W is 3 post × 2 pre
 const W = [[1, 0.5], [0, 2], [0.25, 0.25]];

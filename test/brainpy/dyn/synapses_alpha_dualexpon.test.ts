@@ -8,19 +8,10 @@
  */
 import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
+import { close, peak } from '../../helpers/approx';
 
 const exprel = (z: number): number => (Math.abs(z) <= 1e-5 ? 1 + z / 2 + (z * z) / 6 : (Math.exp(z) - 1) / z);
 const arr = (t: torch.Tensor): number[] => Array.from(t.contiguous().buffer.subarray(t.offset, t.offset + t.numel()) as Float32Array);
-function close(got: number[], want: number[], tol = 1e-6): void {
-  expect(got.length).toBe(want.length);
-  want.forEach((w, k) => { if (!(Math.abs(got[k] - w) <= tol * Math.max(1, Math.abs(w)))) throw new Error(`index ${k}: expected ${w}, got ${got[k]}`); });
-}
-/** The index and value of the maximum. */
-function peak(xs: number[]): [number, number] {
-  let k = 0;
-  xs.forEach((x, i) => { if (x > xs[k]) k = i; });
-  return [k, xs[k]];
-}
 
 beforeEach(() => { bm.clear_name_cache(); bp.share.clear_shargs(); bm.set_dt(0.1); });
 afterAll(() => { bm.set_dt(0.1); });

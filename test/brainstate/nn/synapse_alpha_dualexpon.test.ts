@@ -8,19 +8,11 @@
  */
 import * as torch from '../../../src/torch/index';
 import { environ, nn } from '../../../src/brainstate/index';
+import { close, peak } from '../../helpers/approx';
 
 const arr = (t: torch.Tensor): number[] => Array.from(t.toTypedArray() as Float32Array);
 const exprel = (z: number): number => (Math.abs(z) <= 1e-5 ? 1 + z / 2 + (z * z) / 6 : Math.expm1(z) / z);
 const decay = (tau: number, dt = 0.1): number => 1 + dt * exprel(-dt / tau) * (-1 / tau);
-function close(got: number[], want: number[], tol = 1e-6): void {
-  expect(got.length).toBe(want.length);
-  want.forEach((w, k) => { if (!(Math.abs(got[k] - w) <= tol * Math.max(1, Math.abs(w)))) throw new Error(`index ${k}: expected ${w}, got ${got[k]}`); });
-}
-function peak(xs: number[]): [number, number] {
-  let k = 0;
-  xs.forEach((x, i) => { if (x > xs[k]) k = i; });
-  return [k, xs[k]];
-}
 const dualA = (tr: number, td: number): number => ((td - tr) / tr / td) * (td / (td - tr)) * Math.pow(tr / td, tr / (tr - td));
 
 afterEach(() => environ._reset_for_tests());
