@@ -1,6 +1,6 @@
 /**
  * BrainPy sparse-layer benchmark: spikeport's bp.dnn.EventCSRLinear and bp.dnn.EventJitFPHomoLinear forward passes
- * vs scipy.sparse CSR matvec, in the same run.   `npx tsx bench/brainpy.ts`   (about a minute)
+ * vs scipy.sparse CSR matvec, in the same run.   `npm run bench -- brainpy`   (about a minute)
  *
  * Sizes: 4000 × 4000 with p = 0.02 and 40 000 × 40 000 with p = 0.002 (80 connections per neuron in both), inputs
  * with 2 % of the neurons spiking (a fixed random set, bool spikes).

@@ -1,7 +1,7 @@
 /**
  * bm.jitconn throughput against scipy.sparse CSR matvec, measured in the same run.
  *
- *   npx tsx bench/brainpy_jitconn.ts            (< 1 min; scipy from /usr/bin/python3 if importable:
+ *   npm run bench -- brainpy_jitconn            (< 1 min; scipy from /usr/bin/python3 if importable:
  *                                                apt-get install -y python3-scipy)
  *
  * Cases: 4000 x 4000 with p = 0.02 and 40000 x 40000 with p = 0.002, 2 % of the inputs active (a 0/1 float vector for

@@ -3,9 +3,11 @@
  * EventJitFPHomoLinear, Expon + COBA) vs Brian2 (compat/brian2_coba.py, the same model with Brian2's own connectivity
  * realisation), both single-threaded, in the same run.
  *
- *   npx tsx bench/coba.ts                # 4000 neurons × 5 s and 40 000 neurons × 1 s (several minutes)
- *   npx tsx bench/coba.ts --quick        # 4000 neurons × 0.5 s
- *   npx tsx bench/coba.ts --repeats 9    # timed runs per side (default 5, 3 with --quick)
+ *   npm run bench -- coba                # 4000 neurons × 5 s and 40 000 neurons × 1 s (several minutes)
+ *   npm run bench -- coba --quick        # 4000 neurons × 0.5 s
+ *   npm run bench -- coba --repeats 9    # timed runs per side (default 5, 3 with --quick)
+ * (scripts/bench.mjs bundles this file with the library into one module, as dist/ ships it; run directly through tsx,
+ * every source file is a separate module with getter imports and the step is ~1.3× slower: the bench says so.)
  *
  * Cases: N = 4000 (3200 E + 800 I), p = 0.02; N = 40 000 (32 000 E + 8000 I), p = 0.002 (≈ 80 inputs per neuron in
  * both); weights 0.6 / 6.7, Expon τ 5 / 10 ms, COBA E 0 / −80 mV, input 20, dt 0.1 ms (the seed's parameters).
@@ -92,6 +94,7 @@ function main(argv: string[]): void {
     ];
   console.log(`COBA E/I benchmark${quick ? ' (--quick)' : ''}: spikeport EINet (half form) vs Brian2, single-threaded, dt 0.1 ms, seed ${seed}, ${repeats} timed runs each`);
   console.log(`machine: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`);
+  if (/\.ts$/.test(process.argv[1] ?? '')) console.log('note: running from TypeScript sources (tsx), not bundled as the library ships: `npm run bench -- coba` measures what users run');
   console.log('published anchor (BrainPy eLife 2023, 4000 neurons, 5 s, CPU): BrainPy 0.89 s vs Brian2 2.69 s, Brian2/BrainPy = 3.0');
   const rows: string[] = [];
   for (const c of cases) {

@@ -2,7 +2,7 @@
  * conv2d throughput: spikeport's F.conv2d (im2col + packed gemm, src/core/ops/conv.ts) against PyTorch's
  * F.conv2d (oneDNN) on the two layers of a small MNIST conv SNN, forward and forward+backward, in the same run.
  *
- *   npx tsx bench/conv.ts          # well under a minute
+ *   npm run bench -- conv          # well under a minute
  *
  * Cases: [32, 1, 28, 28] → 32 channels, 3×3, padding 1 (the first layer: its input is data and needs no gradient,
  * so forward+backward computes the weight and bias gradients only), and [32, 32, 14, 14] → 32, 3×3, padding 1

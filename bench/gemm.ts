@@ -3,8 +3,8 @@
  * loop, a simple cache-blocked loop, and PyTorch's torch.matmul (MKL/OpenBLAS) on the same square
  * sizes, single-threaded and with torch's default thread count.
  *
- *   npx tsx bench/gemm.ts            # the whole table, well under a minute
- *   npx tsx bench/gemm.ts 256 512    # only these sizes
+ *   npm run bench -- gemm            # the whole table, well under a minute
+ *   npm run bench -- gemm 256 512    # only these sizes
  *
  * Each cell is the best of repeated runs within a short time budget (GFLOP/s = 2·n³ / seconds /
  * 1e9); best-of is used because shared machines are noisy and the best run is the one least

@@ -1,5 +1,5 @@
 /**
- * Training-step benchmark: forward + backward + Adam step, spikeport vs PyTorch CPU in the same run.  `npx tsx bench/nn.ts`
+ * Training-step benchmark: forward + backward + Adam step, spikeport vs PyTorch CPU in the same run.  `npm run bench -- nn`
  *
  * - MLP 784-512-10 (ReLU), batch 64, cross_entropy
  * - a small MNIST-sized conv net, batch 32: Conv2d(1,32,3,p1)-BN-ReLU-MaxPool2-Conv2d(32,32,3,p1)-BN-ReLU-MaxPool2-Flatten-Linear(1568,10)

@@ -1,5 +1,5 @@
 /**
- * Op benchmarks: spikeport vs PyTorch (CPU), measured in the same run.  `npx tsx bench/ops.ts`  (< 1 min)
+ * Op benchmarks: spikeport vs PyTorch (CPU), measured in the same run.  `npm run bench -- ops`  (< 1 min)
  *
  * - matmul 512³ and 1024³ float32, in GFLOP/s (2·n³ flops per product)
  * - a broadcasting elementwise chain ((x*w + b).sigmoid() * y) on x, y [1024, 1024] and w, b [1024], in GB/s moved

@@ -1,6 +1,6 @@
 /**
  * Spiking-network benchmark: spikeport's spikingjelly port vs PyTorch + the real spikingjelly 0.0.0.0.8, in the same run.
- * `npx tsx bench/spikingjelly.ts [--channels C]`  (a couple of minutes)
+ * `npm run bench -- spikingjelly [--channels C]`  (a couple of minutes)
  *
  * - the conv tutorial SNN (clock_driven/examples/conv_fashion_mnist.py's PythonNet, as ported in
  *   examples/spikingjelly/conv_mnist.ts): T=4, batch 32, 28×28 input, IFNode(ATan()); channels 16 by default (the
