@@ -24,7 +24,8 @@ class ShareContext {
   /** load(key, default?): the stored value; without a default a missing key raises. */
   load<T = unknown>(key: string, value: T | typeof NOT_PROVIDED = NOT_PROVIDED): T {
     if (typeof key !== 'string') throw new Error(`share.load: key must be a string, got ${typeof key}`);
-    if (this.data.has(key)) return this.data.get(key) as T;
+    const v = this.data.get(key); // one lookup in the usual case (a step reads t, i and dt several times)
+    if (v !== undefined || this.data.has(key)) return v as T;
     if (value !== NOT_PROVIDED) return value;
     throw new Error(`share.load: cannot find shared data of ${JSON.stringify(key)}; saved keys are [${[...this.data.keys()].join(', ')}]`);
   }

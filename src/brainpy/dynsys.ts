@@ -39,9 +39,12 @@ export interface DynSysOptions { name?: string | null; mode?: Mode | null }
 /** Something that can be called: a function or an object with `call` (a DynamicalSystem). */
 export type InputFun = ((...args: any[]) => unknown) | { call(...args: any[]): unknown };
 
-function invoke(fun: InputFun, args: unknown[]): unknown {
+function invoke(fun: InputFun, args: readonly unknown[]): unknown {
+  if (args.length === 0) return typeof fun === 'function' ? fun() : fun.call();
   return typeof fun === 'function' ? fun(...args) : fun.call(...args);
 }
+
+const NO_ARGS: readonly unknown[] = [];
 
 function checkFun(fn: string, arg: string, fun: unknown): InputFun {
   if (typeof fun === 'function') return fun as InputFun;
@@ -109,14 +112,16 @@ export class DynamicalSystem extends Module {
 
   /** `__call__`: before-update hooks, update, after-update hooks. */
   override forward(...args: any[]): any {
-    if (this.before_updates.size === 0 && this.after_updates.size === 0) return this.update(...args);
+    // plain calls for the usual arities: a spread call goes through a builtin every step
+    const n = args.length;
+    if (this.before_updates.size === 0 && this.after_updates.size === 0) return n === 0 ? this.update() : n === 1 ? this.update(args[0]) : this.update(...args);
     for (const hook of this.before_updates.values()) {
       if ((hook as { _receive_update_input?: boolean })._receive_update_input) invoke(hook, args);
-      else invoke(hook, []);
+      else invoke(hook, NO_ARGS);
     }
-    const ret = this.update(...args);
+    const ret = n === 0 ? this.update() : n === 1 ? this.update(args[0]) : this.update(...args);
     for (const hook of this.after_updates.values()) {
-      if ((hook as { _not_receive_update_output?: boolean })._not_receive_update_output) invoke(hook, []);
+      if ((hook as { _not_receive_update_output?: boolean })._not_receive_update_output) invoke(hook, NO_ARGS);
       else invoke(hook, [ret]);
     }
     return ret;
@@ -226,7 +231,7 @@ export class DynamicalSystem extends Module {
     let acc: Tensor | number = init;
     for (const [k, f] of this.delta_inputs) {
       if (label !== null && !k.startsWith(_get_label(label))) continue;
-      acc = addValues(fn, acc, invoke(f, []));
+      acc = addValues(fn, acc, invoke(f, NO_ARGS));
     }
     return acc;
   }

@@ -46,6 +46,12 @@ const REF_KEYS = [...LIF_KEYS, 'tau_ref', 'ref_var'];
  */
 const SYN_SLOTS = 4;
 
+/** I = x + G1·(E1 − V) [+ G2·(E2 − V)] (x null: I + …): one pass for one or two conductance outputs. */
+function condPass(ar: SnnArena, I: Float32Array, V: Float32Array, x: number | null, G1: Float32Array, E1: number, G2: Float32Array | null, E2: number): void {
+  if (G2 === null) { if (x !== null) ar.condSet(I, x, G1, V, E1); else ar.condAcc(I, G1, V, E1); } else if (x !== null) ar.cond2Set(I, x, G1, E1, G2, E2, V);
+  else ar.cond2Acc(I, G1, E1, G2, E2, V);
+}
+
 export interface LifOptions {
   sharding?: null; keep_size?: boolean; mode?: import('../math/modes').Mode | null; name?: string | null;
   spk_fun?: SpkFun; spk_dtype?: 'bool' | 'float32' | null; spk_reset?: 'soft' | 'hard'; detach_spk?: boolean;
@@ -88,6 +94,8 @@ abstract class _LifBase extends DynamicalSystem {
   private _k!: { V: Float32Array; I: Float32Array; In: Float32Array; G: Float32Array; T: Float32Array; B: Float32Array; S: Float32Array; SP: Uint8Array; IDX: Int32Array };
   /** dt·exprel(−dt/tau) of the last (dt, tau). */
   private _c0 = { dt: NaN, tau: NaN, c: 0 };
+  // update's name in errors, made once (a template string per step showed in profiles)
+  private readonly _fnUpdate = `${this.constructor.name}.update`;
   /** The spiking indices of the last step, published as the spike Variable's nonzero hint (consumers skip silence). */
   private readonly _spikeList = new TouchList(0, true);
 
@@ -184,13 +192,23 @@ abstract class _LifBase extends DynamicalSystem {
     if (ltc) B.fill(0);
     if (this.current_inputs.size) {
       let Vt: Tensor | null = null;
+      // a conductance output whose g lives in this arena waits for the next one, so that two (COBA E and I) run as
+      // one pass over I and V: the same float32 operations in the same order
+      let pG: Float32Array | null = null, pE = 0;
       for (const f of this.current_inputs.values()) {
         const cond = isCondCurrent(f);
-        if (xs !== null && !(cond && f._cond_E !== null)) { In.fill(xs); xs = null; }
+        const g = cond ? f._cond_g(n) : 0, E = cond ? f._cond_E : null;
+        // a conductance living in this arena (an adopted synapse's g) is read in place, others are copied in
+        const Ga = cond && typeof g !== 'number' ? ar.padded(g) : null;
+        if (Ga !== null && E !== null) {
+          if (pG === null) { pG = Ga; pE = E; } else { condPass(ar, I, V, xs, pG, pE, Ga, E); xs = null; pG = null; }
+          if (ltc) ar.sub(B, Ga);
+          continue;
+        }
+        if (pG !== null) { condPass(ar, I, V, xs, pG, pE, null, 0); xs = null; pG = null; }
+        if (xs !== null && !(cond && E !== null)) { In.fill(xs); xs = null; }
         if (cond) {
-          const g = f._cond_g(n), E = f._cond_E;
-          // a conductance living in this arena (an adopted synapse's g) is read in place, others are copied in
-          let Gk = typeof g === 'number' ? null : ar.padded(g);
+          let Gk = Ga;
           if (Gk === null) { Gk = G; if (typeof g === 'number') G.fill(g, 0, n); else G.set(g); }
           if (E === null) ar.add(I, Gk);
           else {
@@ -203,6 +221,7 @@ abstract class _LifBase extends DynamicalSystem {
           _addInput(fn, 'a current input', r, In, this.varshape, Sn);
         }
       }
+      if (pG !== null) { condPass(ar, I, V, xs, pG, pE, null, 0); xs = null; }
     }
     if (xs !== null) In.fill(xs);
     let S: Float32Array | null = null;
@@ -270,8 +289,7 @@ abstract class _LifBase extends DynamicalSystem {
    */
   override update(x?: Tensor | number | null): Tensor {
     if (!this.mode.is_nonbatch_mode() || this.V.ndim !== this.varshape.length) return lifTensorUpdate(this, x, this._ltc, this._ref);
-    const fn = `${this.constructor.name}.update`;
-    const n = this.num;
+    const fn = this._fnUpdate;
     const t = share.load<number>('t');
     if (typeof t !== 'number') fail(fn, "bp.share's t", 'a number (run the model with step_run(i, …))', t);
     const dt = share.load<number>('dt', get_dt());

@@ -45,7 +45,9 @@ export class Expon extends DynamicalSystem {
   readonly method: string;
   tau: number;
   readonly g_initializer: StateInit;
-  g: Variable;
+  /** The conductance: an own enumerable accessor (so the module walk still lists 'g') that first applies a pending add. */
+  declare g: Variable;
+  #g: Variable;
   private _S: Float32Array;
   /**
    * Where g lives for the kernels (src/core/kernels/snn.ts): its own arena, or a slot of its post group's; beside it
@@ -60,6 +62,13 @@ export class Expon extends DynamicalSystem {
   /** Which P this step's product went into, and which P are known to be all zeros. */
   private _pCur = 1;
   private readonly _pClean: [boolean, boolean] = [false, false];
+  /**
+   * The P (0 or 1) whose add into g waits for this step's decay, or −1: a *Mg* projection adds its product before the
+   * post group's hook decays g, so the two run as one pass, g = (g + Δ) then the decay (the same float32 operations).
+   * Whatever reads g in between (the g accessor, return_info, another add) applies the add first.
+   */
+  private _pend = -1;
+  private _pendX: Tensor | null = null;
 
   constructor(size: number | number[], options?: ExponOptions) {
     const fn = 'bp.dyn.Expon';
@@ -75,29 +84,36 @@ export class Expon extends DynamicalSystem {
     this.method = checkMethod(fn, o.method);
     this.tau = num(fn, 'tau', o.tau, 8.0, { positive: true });
     this.g_initializer = checkInit(fn, 'g_initializer', o.g_initializer, new ZeroInit());
-    this.g = initVariable(fn, 'g_initializer', this.g_initializer, this.varshape);
+    this.#g = initVariable(fn, 'g_initializer', this.g_initializer, this.varshape);
+    Object.defineProperty(this, 'g', {
+      enumerable: true, configurable: true,
+      get: () => { this._flush(); return this.#g; },
+      set: (v: Variable) => { this._flush(); this.#g = v; },
+    });
     this._S = new Float32Array(this.num);
     this._ar = new SnnArena(this.num, { g: 'f32', P: 'f32', P2: 'f32' });
     this._lookup();
-    adoptStorage(this.g, this._a.gn);
+    adoptStorage(this.#g, this._a.gn);
   }
 
   override reset_state(batch_size?: number | null): void {
     noBatch(this, batch_size);
     super.reset_state();
-    this.g.value = initVariable('bp.dyn.Expon.reset_state', 'g_initializer', this.g_initializer, this.varshape);
+    this._pend = -1; this._pendX = null;
+    this.#g.value = initVariable('bp.dyn.Expon.reset_state', 'g_initializer', this.g_initializer, this.varshape);
     this._pStep = null;
     this._pClean[0] = this._pClean[1] = false;
   }
 
   /** Moves g (and the P arrays) into arrays `gName` (`pNames`) of `ar`: a neuron group's arena, whose step then reads g in place. */
   _rehome(ar: SnnArena, gName: string, pNames: [string, string]): void {
+    this._flush();
     this._ar = ar;
     this._gName = gName;
     this._pNames = pNames;
     this._pClean[0] = this._pClean[1] = false;
     this._lookup();
-    adoptStorage(this.g, this._a.gn);
+    adoptStorage(this.#g, this._a.gn);
   }
 
   private _lookup(): void {
@@ -114,6 +130,7 @@ export class Expon extends DynamicalSystem {
   _delta_buffer(): Float32Array | null {
     const i = share.load<unknown>('i', null);
     if (typeof i !== 'number' || i === this._pStep) return null;
+    this._flush(); // a product still waiting for its add (no decay ran since): added before its P is reused
     this._pStep = i;
     const k = this._pCur ^= 1;
     const P = this._a.Pn[k];
@@ -126,12 +143,9 @@ export class Expon extends DynamicalSystem {
   /** Whether g lives in `ar` (so `ar`'s kernels may decay it), after putting it back there if g.value was replaced. */
   _homeIs(ar: SnnArena): boolean {
     if (this._ar !== ar) return false;
-    adoptStorage(this.g, this._a.gn);
+    adoptStorage(this.#g, this._a.gn);
     return true;
   }
-
-  /** The padded array of g (what the decay kernels run over). */
-  _g4(): Float32Array { return this._a.g4; }
 
   /** The exponential-Euler factor dt·exprel(−dt/tau) of one decay step, float32. */
   _coef(dt: number): number {
@@ -144,27 +158,45 @@ export class Expon extends DynamicalSystem {
   /** g ← exponential-Euler decay of g; then g += x when x is given. Returns the g Variable. */
   override update(x?: Tensor | number | null): Variable {
     const dt = Math.fround(share.load<number>('dt', get_dt()));
-    const ar = this._ar;
-    adoptStorage(this.g, this._a.gn); // again if g's storage was replaced from outside
-    ar.expDecay(this._g4(), this._coef(dt), Math.fround(this.tau)); // g + c·((−g)/tau) per element, float32
-    if (x !== undefined && x !== null) this.add_current(x);
-    return this.g;
+    const ar = this._ar, A = this._a, k = this._pend;
+    adoptStorage(this.#g, A.gn); // again if g's storage was replaced from outside
+    if (k >= 0) {
+      // the pending add, then the decay, in one pass; the other P (an earlier step's product) cleared in it too
+      checkPending(this._pendX!);
+      const o = k ^ 1;
+      ar.addDecay(A.g4, A.P4[k], this._pClean[o] ? null : A.P4[o], this._coef(dt), Math.fround(this.tau));
+      this._pClean[o] = true;
+      this._pend = -1; this._pendX = null;
+    } else ar.expDecay(A.g4, this._coef(dt), Math.fround(this.tau)); // g + c·((−g)/tau) per element, float32
+    if (x !== undefined && x !== null) { this.add_current(x); this._flush(); } // g·decay + x: added now
+    return this.#g;
+  }
+
+  /** Applies a pending add (see _pend) on its own. */
+  private _flush(): void {
+    const k = this._pend;
+    if (k < 0) return;
+    checkPending(this._pendX!);
+    this._pend = -1; this._pendX = null;
+    const o = k ^ 1, A = this._a, ar = this._ar;
+    adoptStorage(this.#g, A.gn);
+    // the other P holds an earlier step's product (a dead temporary by now): cleared in the same pass
+    if (this._pClean[o]) ar.add(A.g4, A.P4[k]);
+    else { ar.addClear(A.g4, A.P4[k], A.P4[o]); this._pClean[o] = true; }
   }
 
   /** g += x (x a number or a Tensor of the synapse's shape). */
   add_current(x: Tensor | number): void {
-    const ar = this._ar;
-    // a product written into P (and not changed since): one SIMD pass g + P over all elements — the same sums as adding
-    // only where it scattered, as P is +0 elsewhere (only a g of −0 would read +0 until the decay, which gives +0 anyway)
-    const k = this._pCur, o = k ^ 1, A = this._a;
+    this._flush(); // an earlier add of this step first
+    // a product written into P (and not changed since): added by a SIMD pass g + P over all elements — the same sums as
+    // adding only where it scattered, as P is +0 elsewhere (only a g of −0 would read +0 until the decay, which gives +0
+    // anyway) — when g is next read or decayed (see _pend)
+    const k = this._pCur, A = this._a;
     if (x instanceof Tensor && x.buffer === A.Pn[k] && x.offset === 0 && x._version.v === 0 && x.numel() === this.num) {
-      adoptStorage(this.g, A.gn);
-      // the other P holds an earlier step's product (a dead temporary by now): cleared in the same pass
-      if (this._pClean[o]) ar.add(A.g4, A.P4[k]);
-      else { ar.addClear(A.g4, A.P4[k], A.P4[o]); this._pClean[o] = true; }
+      this._pend = k; this._pendX = x;
       return;
     }
-    const g = f32(this.g);
+    const g = f32(this.#g);
     // an event-driven product's output (bm.jitconn / bm.event): add only where it can be nonzero (+0 elsewhere)
     const hint = x instanceof Tensor && x.dtype === 'float32' && x.numel() === g.length && x.is_contiguous() ? sparseHint(x) : null;
     if (hint !== null) {
@@ -180,6 +212,13 @@ export class Expon extends DynamicalSystem {
 
   /** The g Variable. */
   override return_info(): Tensor { return this.g; }
+}
+
+/** A product whose add waited must be as it was handed over (JAX arrays are immutable; a BrainPy port never writes one). */
+function checkPending(x: Tensor): void {
+  if (x._version.v !== 0) {
+    throw new Error('bp.dyn.Expon: the event product added by add_current was modified in place before the synapse\'s next update; copy it first (x.clone())');
+  }
 }
 
 // ---------------------------------------------------------------- Alpha, DualExpon (BrainPy 2.8.2, a13eef5a)

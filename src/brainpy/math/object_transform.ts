@@ -88,6 +88,11 @@ function build(v: unknown, T: number, path: string): Tree {
   return { kind: 'leaf', s: new Stacker(T, path) };
 }
 
+/** Row k of a for_loop operand. */
+function slice(op: Tensor | readonly number[], k: number): Tensor | number {
+  return op instanceof Tensor ? op.select(0, k) : op[k];
+}
+
 function put(tree: Tree, v: unknown, k: number, path: string): void {
   switch (tree.kind) {
     case 'leaf': tree.s.put(k, v); return;
@@ -149,8 +154,7 @@ export function for_loop(body: (...args: any[]) => any, operands: Operand | read
   withStepScope((scope) => {
     for (let s = 0; s < T; s++) {
       const k = reverse ? T - 1 - s : s;
-      const args = ops.map((op) => (op instanceof Tensor ? op.select(0, k) : (op as readonly number[])[k]));
-      const out = body(...args);
+      const out = ops.length === 1 ? body(slice(ops[0], k)) : body(...ops.map((op) => slice(op, k))); // one operand: no array per step
       if (tree === null) tree = build(out, T, '');
       put(tree, out, k, '');
       scope.next(); // the step's results are copied: its temporaries may be reused (see the header)

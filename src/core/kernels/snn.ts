@@ -25,10 +25,13 @@ interface WasmExports {
   scatter_add(n: number, pIds: number, pOut: number, w: number): void;
   add_clear(n: number, pI: number, pG: number, pZ: number): void;
   cond_set(n: number, pI: number, pG: number, pV: number, E: number, x: number): void;
+  cond2_set(n: number, pI: number, pG1: number, pG2: number, pV: number, E1: number, E2: number, x: number): void;
+  cond2_acc(n: number, pI: number, pG1: number, pG2: number, pV: number, E1: number, E2: number): void;
   sub(n: number, pI: number, pG: number): void;
   expf(n: number, pX: number, pY: number): void;
   add(n: number, pI: number, pG: number): void;
   exp_decay(n: number, pG: number, c: number, tau: number): void;
+  add_decay(n: number, pG: number, pP: number, pZ: number, clear: number, c: number, tau: number): void;
 }
 
 let _module: WebAssembly.Module | null | undefined;
@@ -207,6 +210,20 @@ export class SnnArena {
     else condSetJs(this.n4, I, x, G, V, E);
   }
 
+  /** I = (x + G1·(E1 − V)) + G2·(E2 − V): condSet and condAcc in one pass (two conductance outputs). */
+  cond2Set(I: Float32Array, x: number, G1: Float32Array, E1: number, G2: Float32Array, E2: number, V: Float32Array): void {
+    const k = this._x;
+    if (k) k.cond2_set(this.n4, I.byteOffset, G1.byteOffset, G2.byteOffset, V.byteOffset, E1, E2, x);
+    else cond2SetJs(this.n4, I, x, G1, E1, G2, E2, V);
+  }
+
+  /** I = (I + G1·(E1 − V)) + G2·(E2 − V): condAcc twice in one pass. */
+  cond2Acc(I: Float32Array, G1: Float32Array, E1: number, G2: Float32Array, E2: number, V: Float32Array): void {
+    const k = this._x;
+    if (k) k.cond2_acc(this.n4, I.byteOffset, G1.byteOffset, G2.byteOffset, V.byteOffset, E1, E2);
+    else cond2AccJs(this.n4, I, G1, E1, G2, E2, V);
+  }
+
   /**
    * out[ids[k]] += w for k < count, in order, every add rounded to float32 (an event product with one weight, its rows
    * staged as one list of positions; ids and out are this arena's arrays, positions < out.length).
@@ -237,6 +254,13 @@ export class SnnArena {
     const x = this._x;
     if (x) x.add(this.n4, I.byteOffset, G.byteOffset);
     else addJs(this.n4, I, G);
+  }
+
+  /** g = g + P, then expDecay's step, in one pass; Z = 0 in it too unless null (three distinct arrays of this arena). */
+  addDecay(g: Float32Array, P: Float32Array, Z: Float32Array | null, c: number, tau: number): void {
+    const x = this._x;
+    if (x) x.add_decay(this.n4, g.byteOffset, P.byteOffset, Z ? Z.byteOffset : 0, Z ? 1 : 0, c, tau);
+    else { addDecayJs(this.n4, g, P, c, tau); if (Z) Z.fill(0, 0, this.n4); }
   }
 
   /** g = g + c·((−g) / tau): exponential-Euler step of g' = −g/tau with c = dt·exprel(−dt/tau). */
@@ -273,6 +297,16 @@ export function condSetJs(n: number, I: Float32Array, x: number, G: Float32Array
   for (let k = 0; k < n; k++) I[k] = x + fr(G[k] * fr(E - V[k])); // the store rounds the sum to float32
 }
 
+export function cond2SetJs(n: number, I: Float32Array, x: number, G1: Float32Array, E1: number, G2: Float32Array, E2: number, V: Float32Array): void {
+  x = fr(x); E1 = fr(E1); E2 = fr(E2);
+  for (let k = 0; k < n; k++) { const v = V[k]; I[k] = fr(x + fr(G1[k] * fr(E1 - v))) + fr(G2[k] * fr(E2 - v)); } // the store rounds the last sum
+}
+
+export function cond2AccJs(n: number, I: Float32Array, G1: Float32Array, E1: number, G2: Float32Array, E2: number, V: Float32Array): void {
+  E1 = fr(E1); E2 = fr(E2);
+  for (let k = 0; k < n; k++) { const v = V[k]; I[k] = fr(I[k] + fr(G1[k] * fr(E1 - v))) + fr(G2[k] * fr(E2 - v)); }
+}
+
 export function scatterAddJs(ids: Int32Array, count: number, out: Float32Array, w: number): void {
   w = fr(w);
   for (let k = 0; k < count; k++) out[ids[k]] += w; // the store rounds the sum to float32
@@ -289,6 +323,11 @@ export function subJs(n: number, I: Float32Array, G: Float32Array): void {
 export function expDecayJs(n: number, g: Float32Array, c: number, tau: number): void {
   c = fr(c); tau = fr(tau);
   for (let k = 0; k < n; k++) { const v = g[k]; g[k] = v + fr(c * fr(-v / tau)); }
+}
+
+export function addDecayJs(n: number, g: Float32Array, P: Float32Array, c: number, tau: number): void {
+  c = fr(c); tau = fr(tau);
+  for (let k = 0; k < n; k++) { const v = fr(g[k] + P[k]); g[k] = v + fr(c * fr(-v / tau)); }
 }
 
 // Cephes' expf constants, as float32 (snn.wat's $expf)

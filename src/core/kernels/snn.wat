@@ -212,6 +212,43 @@
       (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (br $L))))
 
+  ;; Two conductance outputs in one pass, with a scalar input: I = (x + G1·(E1 − V)) + G2·(E2 − V) (cond_set then
+  ;; cond_acc: the same operations in the same order)
+  (func (export "cond2_set") (param $n i32) (param $pI i32) (param $pG1 i32) (param $pG2 i32) (param $pV i32) (param $E1 f32) (param $E2 f32) (param $x f32)
+    (local $o i32) (local $end i32) (local $vE1 v128) (local $vE2 v128) (local $vx v128) (local $v v128)
+    (local.set $vE1 (f32x4.splat (local.get $E1)))
+    (local.set $vE2 (f32x4.splat (local.get $E2)))
+    (local.set $vx (f32x4.splat (local.get $x)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $v (v128.load (i32.add (local.get $pV) (local.get $o))))
+      (v128.store (i32.add (local.get $pI) (local.get $o))
+        (f32x4.add
+          (f32x4.add (local.get $vx)
+            (f32x4.mul (v128.load (i32.add (local.get $pG1) (local.get $o))) (f32x4.sub (local.get $vE1) (local.get $v))))
+          (f32x4.mul (v128.load (i32.add (local.get $pG2) (local.get $o))) (f32x4.sub (local.get $vE2) (local.get $v)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $L))))
+
+  ;; I = (I + G1·(E1 − V)) + G2·(E2 − V) (cond_acc twice, in one pass)
+  (func (export "cond2_acc") (param $n i32) (param $pI i32) (param $pG1 i32) (param $pG2 i32) (param $pV i32) (param $E1 f32) (param $E2 f32)
+    (local $o i32) (local $end i32) (local $vE1 v128) (local $vE2 v128) (local $v v128) (local $pi i32)
+    (local.set $vE1 (f32x4.splat (local.get $E1)))
+    (local.set $vE2 (f32x4.splat (local.get $E2)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $pi (i32.add (local.get $pI) (local.get $o)))
+      (local.set $v (v128.load (i32.add (local.get $pV) (local.get $o))))
+      (v128.store (local.get $pi)
+        (f32x4.add
+          (f32x4.add (v128.load (local.get $pi))
+            (f32x4.mul (v128.load (i32.add (local.get $pG1) (local.get $o))) (f32x4.sub (local.get $vE1) (local.get $v))))
+          (f32x4.mul (v128.load (i32.add (local.get $pG2) (local.get $o))) (f32x4.sub (local.get $vE2) (local.get $v)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br $L))))
+
   ;; Event scatter: out[ids[k]] = out[ids[k]] + w for k = 0 .. n − 1 in order (ids i32 at pIds, out f32 at pOut): the
   ;; rows of an event product with one weight, staged here as one flat list of output positions
   (func (export "scatter_add") (param $n i32) (param $pIds i32) (param $pOut i32) (param $w f32)
@@ -261,5 +298,21 @@
       (v128.store (local.get $p)
         (f32x4.add (local.get $g) (f32x4.mul (local.get $vc) (f32x4.div (f32x4.neg (local.get $g)) (local.get $vtau)))))
       (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $L))))
+
+  ;; An event product's add, then the exponential-Euler decay, in one pass (an Mg projection's g = (g + Δ) decayed):
+  ;; g = g + P; g = g + c·((−g)/tau); and Z = 0 when clear (the previous step's product array, cleared for reuse)
+  (func (export "add_decay") (param $n i32) (param $pG i32) (param $pP i32) (param $pZ i32) (param $clear i32) (param $c f32) (param $tau f32)
+    (local $o i32) (local $end i32) (local $g v128) (local $vc v128) (local $vtau v128)
+    (local.set $vc (f32x4.splat (local.get $c)))
+    (local.set $vtau (f32x4.splat (local.get $tau)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $g (f32x4.add (v128.load (i32.add (local.get $pG) (local.get $o))) (v128.load (i32.add (local.get $pP) (local.get $o)))))
+      (v128.store (i32.add (local.get $pG) (local.get $o))
+        (f32x4.add (local.get $g) (f32x4.mul (local.get $vc) (f32x4.div (f32x4.neg (local.get $g)) (local.get $vtau)))))
+      (if (local.get $clear) (then (v128.store (i32.add (local.get $pZ) (local.get $o)) (v128.const i32x4 0 0 0 0))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (br $L))))
 )

@@ -167,3 +167,43 @@ test('one Expon shared by two non-Mg projections: the second product does not ov
   const a = runShared(make(false)), b = runShared(make(true));
   for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
 });
+
+describe('an Mg projection\'s add waits for the post group\'s decay (one pass: g + Δ, then the decay)', () => {
+  const synOf = (net: ReturnType<typeof build>) => (net.projs[0] as unknown as { syn: InstanceType<typeof bp.dyn.Expon> }).syn;
+
+  test('the fused pass runs, and g read between the projection and the post step already holds the add', () => {
+    const fast = build('HalfMg', false, homo, 1), slow = build('HalfMg', true, homo, 1);
+    const fused = jest.spyOn(SnnArena.prototype, 'addDecay');
+    for (let i = 0; i < 40; i++) {
+      bp.share.save({ i, t: Math.fround(i * 0.1) });
+      const cf = fast.projs[0].call(fast.pre.call()) as torch.Tensor, cs = slow.projs[0].call(slow.pre.call()) as torch.Tensor;
+      expect(bits(cf)).toEqual(bits(cs));
+      if (i % 3 === 0) expect(bits(synOf(fast).g)).toEqual(bits(synOf(slow).g)); // reading g applies the add first
+      fast.post.call(60); slow.post.call(60);
+      expect(bits(fast.post.V)).toEqual(bits(slow.post.V));
+      expect(bits(synOf(fast).g)).toEqual(bits(synOf(slow).g));
+    }
+    expect(fused.mock.calls.length).toBeGreaterThan(20); // the steps without a read in between took the fused pass
+    fused.mockRestore();
+  });
+
+  test('a step without the post group (no decay): the waiting add is made before its array is handed out again', () => {
+    const fast = build('HalfMg', false, homo, 1), slow = build('HalfMg', true, homo, 1);
+    for (let i = 0; i < 12; i++) {
+      bp.share.save({ i, t: Math.fround(i * 0.1) });
+      fast.projs[0].call(fast.pre.call()); slow.projs[0].call(slow.pre.call());
+      if (i % 4 !== 1) { fast.post.call(60); slow.post.call(60); }
+    }
+    expect(bits(synOf(fast).g)).toEqual(bits(synOf(slow).g));
+    expect(bits(fast.post.V)).toEqual(bits(slow.post.V));
+  });
+
+  test('a product changed in place before the decay raises a clear error; g stays an own property for the module walk', () => {
+    const net = build('HalfMg', false, homo, 1);
+    expect(Object.keys(synOf(net))).toContain('g');
+    bp.share.save({ i: 0, t: 0 });
+    const c = net.projs[0].call(net.pre.call()) as torch.Tensor;
+    c.mul_(2);
+    expect(() => net.post.call(60)).toThrow("bp.dyn.Expon: the event product added by add_current was modified in place before the synapse's next update; copy it first (x.clone())");
+  });
+});

@@ -97,7 +97,11 @@ export class Module {
   /** Python's `module(*args)`: forward pre-hooks, forward, forward hooks (hooks may replace inputs and output). */
   call(...args: Parameters<this['forward']>): ReturnType<this['forward']> {
     const m = this._m;
-    if (m.preHooks.size === 0 && m.hooks.size === 0) return (this.forward as (...a: any[]) => any)(...args);
+    if (m.preHooks.size === 0 && m.hooks.size === 0) {
+      // plain calls for the usual arities: a spread call goes through a builtin on every call
+      const f = this.forward as (...a: any[]) => any, n = args.length;
+      return n === 1 ? f.call(this, args[0]) : n === 0 ? f.call(this) : f.apply(this, args);
+    }
     let input: any[] = args;
     for (const hook of [...m.preHooks.values()]) {
       const r = hook(this, input);
