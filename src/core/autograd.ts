@@ -175,7 +175,7 @@ export function runBackward(outputs: Tensor[], grads: Tensor[], opts: RunBackwar
     slot[nr] = slot[nr] === null ? g : accumulate(slot[nr]!, g);
   };
   const toLeaf = (leaf: Tensor, g: Tensor): void => {
-    for (const h of leaf._hooks) {
+    if (leaf._hooks !== null) for (const h of leaf._hooks) {
       const r = h(g);
       if (r) g = r;
     }

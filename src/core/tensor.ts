@@ -36,7 +36,8 @@ export class Tensor {
   _version: { v: number };
   /** The tensor this one is a view of (null for a tensor owning its storage). */
   _base: Tensor | null = null;
-  _hooks: Hook[] = [];
+  /** Gradient hooks of a leaf (null until one is registered: one array fewer per tensor made). */
+  _hooks: Hook[] | null = null;
   /** Positions that can be nonzero, recorded by an event kernel (see sparse_hint.ts). */
   _nz: TouchList | null = null;
   _nzGen = 0;
@@ -159,8 +160,8 @@ export class Tensor {
   register_hook(fn: Hook): { remove(): void } {
     if (typeof fn !== 'function') fail('Tensor.register_hook', 'fn', 'a function', fn);
     if (this.grad_fn !== null) throw new Error('Tensor.register_hook: hooks are supported on leaf tensors only in spikeport');
-    this._hooks.push(fn);
-    return { remove: () => { this._hooks = this._hooks.filter((h) => h !== fn); } };
+    (this._hooks ??= []).push(fn);
+    return { remove: () => { if (this._hooks !== null) this._hooks = this._hooks.filter((h) => h !== fn); } };
   }
 
   backward(gradient?: Tensor | null, options?: { retain_graph?: boolean; create_graph?: boolean; inputs?: Tensor[] }): void {

@@ -94,6 +94,9 @@ abstract class _LifBase extends DynamicalSystem {
   private _k!: { V: Float32Array; I: Float32Array; In: Float32Array; G: Float32Array; T: Float32Array; B: Float32Array; S: Float32Array; SP: Uint8Array; IDX: Int32Array };
   /** dt·exprel(−dt/tau) of the last (dt, tau). */
   private _c0 = { dt: NaN, tau: NaN, c: 0 };
+  /** The spike count of the last arena step and the spike Variable's version after it (see _updateArena). */
+  private _spPrev = -1;
+  private _spVer = -1;
   // update's name in errors, made once (a template string per step showed in profiles)
   private readonly _fnUpdate = `${this.constructor.name}.update`;
   /** The spiking indices of the last step, published as the spike Variable's nonzero hint (consumers skip silence). */
@@ -182,8 +185,12 @@ abstract class _LifBase extends DynamicalSystem {
    */
   private _updateArena(fn: string, ar: SnnArena, x: Tensor | number | null | undefined, t: number, dt: number): Variable {
     const n = this.num;
-    this._sync(ar);
     const { V, I, In, G, T, SP, B, IDX } = this._k;
+    // SP still holds the last step's spikes (listed in IDX) unless the spike Variable was written or replaced since:
+    // then the kernel clears only those bytes
+    const spk = this.spike;
+    const prev = this.spk_dtype !== 'bool' || (spk.buffer === ar.u8n('SP') && spk.offset === 0 && spk._version.v === this._spVer) ? this._spPrev : -1;
+    this._sync(ar);
     const Sn = this._S;
     const ltc = this._ltc;
     // a number x is folded into the first conductance output's pass (x + g·(E − V)); else I is filled with x first
@@ -233,14 +240,15 @@ abstract class _LifBase extends DynamicalSystem {
     const t32 = Math.fround(t);
     const tauRef = this._ref ? Math.fround(this.tau_ref) : -Infinity;
     let cnt: number;
-    if (ltc) cnt = ar.lifLtc(V, I, B, S, T, SP, IDX, t32, dt32, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
+    if (ltc) cnt = ar.lifLtc(V, I, B, S, T, SP, IDX, t32, dt32, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef, prev);
     else {
       // frozen-current coefficient dt·exprel(−dt/tau), the float32 way (J = −1/tau by autodiff)
       const k = this._c0;
       if (k.dt !== dt32 || k.tau !== tau) { k.dt = dt32; k.tau = tau; k.c = Math.fround(dt32 * exprel_f32(Math.fround(dt32 * Math.fround(-1 / tau)))); }
       const c0 = k.c;
-      cnt = ar.lif(V, I, S, T, SP, IDX, t32, c0, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef);
+      cnt = ar.lif(V, I, S, T, SP, IDX, t32, c0, tau, this.V_rest, this.R, this.V_th, this.V_reset, tauRef, prev);
     }
+    this._spPrev = cnt; this._spVer = spk._version.v;
     this._spikeList.publish(IDX, cnt);
     if (this.refractory) {
       const rf = u8(this.refractory);

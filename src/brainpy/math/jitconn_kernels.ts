@@ -304,7 +304,7 @@ function homoListStaged(list: HintSlice, act: Uint8Array, actOff: number, walker
     if (!act[actOff + i]) continue;
     const r = cachedLine(i, walker, cache, idx, w), cnt = r.cnt;
     if (n + cnt > cap) { ar.scatterAdd(stage, n, out, weight); n = 0; } // a line holds at most out.length <= cap positions
-    stage.set(r.ids.subarray(r.at, r.at + cnt), n);
+    stage.set(r.ids === cache.idx ? cache.view(i) : r.ids.subarray(r.at, r.at + cnt), n);
     n += cnt;
   }
   if (n > 0) ar.scatterAdd(stage, n, out, weight);

@@ -339,11 +339,21 @@ export class LineCache {
   idx = new Int32Array(1024);
   w: Float64Array | null;
   used = 0;
+  /** Per cached line, a view of its positions (made on first use: a view made per copy cost more than the copy). */
+  private views: (Int32Array | undefined)[];
 
   constructor(nLines: number, homo: boolean) {
     this.start = new Int32Array(nLines).fill(-1);
     this.len = new Int32Array(nLines);
     this.w = homo ? null : new Float64Array(1024);
+    this.views = new Array(nLines);
+  }
+
+  /** The positions of cached line `line` (start[line] >= 0) as one Int32Array. */
+  view(line: number): Int32Array {
+    let v = this.views[line];
+    if (v === undefined) { const at = this.start[line]; v = this.views[line] = this.idx.subarray(at, at + this.len[line]); }
+    return v;
   }
 
   /** Stores `cnt` positions (and weights) of `line`; false when the budget is spent. */
@@ -352,6 +362,7 @@ export class LineCache {
     if (this.used + cnt > this.idx.length) {
       const cap = Math.max(this.used + cnt, this.idx.length * 2);
       const ni = new Int32Array(cap); ni.set(this.idx.subarray(0, this.used)); this.idx = ni;
+      this.views = new Array(this.start.length); // views of the old array: dropped with it
       if (this.w) { const nw = new Float64Array(cap); nw.set(this.w.subarray(0, this.used)); this.w = nw; }
     }
     this.idx.set(idx.subarray(0, cnt), this.used);

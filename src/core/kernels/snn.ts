@@ -18,9 +18,9 @@ export type SnnBackend = 'wasm' | 'js';
 
 interface WasmExports {
   lif(n: number, pV: number, pI: number, pS: number, pT: number, pSp: number, pIdx: number, hasDelta: number, t: number, c: number,
-    tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number;
+    tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number, prev: number): number;
   lif_ltc(n: number, pV: number, pI: number, pB: number, pS: number, pT: number, pSp: number, pIdx: number, hasDelta: number, t: number,
-    dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number;
+    dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number, prev: number): number;
   cond_acc(n: number, pI: number, pG: number, pV: number, E: number): void;
   scatter_add(n: number, pIds: number, pOut: number, w: number): void;
   add_clear(n: number, pI: number, pG: number, pZ: number): void;
@@ -162,13 +162,14 @@ export class SnnArena {
   /**
    * One LIF step over the arena's arrays (see snn.wat): V (in/out), I (current), S (delta input, or null), T (time
    * of the last spike, in/out), SP (spike bytes, out), IDX (the spiking indices in ascending order, out).
-   * tau_ref = −Infinity disables the refractory test. Returns the number of spikes.
+   * tau_ref = −Infinity disables the refractory test. Returns the number of spikes. `prev` >= 0 promises that SP holds
+   * the spikes listed in IDX by the previous call (prev of them): then only those bytes are cleared, not all of SP.
    */
   lif(V: Float32Array, I: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array, IDX: Int32Array, t: number, c: number, tau: number,
-    Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number {
+    Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number, prev = -1): number {
     const x = this._x;
-    if (x) return x.lif(this.n4, V.byteOffset, I.byteOffset, S ? S.byteOffset : 0, T.byteOffset, SP.byteOffset, IDX.byteOffset, S ? 1 : 0, t, c, tau, Vrest, R, Vth, Vreset, tauRef);
-    return lifJs(this.n4, V, I, S, T, SP, IDX, t, c, tau, Vrest, R, Vth, Vreset, tauRef);
+    if (x) return x.lif(this.n4, V.byteOffset, I.byteOffset, S ? S.byteOffset : 0, T.byteOffset, SP.byteOffset, IDX.byteOffset, S ? 1 : 0, t, c, tau, Vrest, R, Vth, Vreset, tauRef, prev);
+    return lifJs(this.n4, V, I, S, T, SP, IDX, t, c, tau, Vrest, R, Vth, Vreset, tauRef); // writes every byte of SP: prev not needed
   }
 
   /**
@@ -176,9 +177,9 @@ export class SnnArena {
    * summed slopes of the affine inputs (COBA: −g), exprel from the kernels' float32 exp (expf).
    */
   lifLtc(V: Float32Array, I: Float32Array, B: Float32Array, S: Float32Array | null, T: Float32Array, SP: Uint8Array, IDX: Int32Array,
-    t: number, dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number): number {
+    t: number, dt: number, tau: number, Vrest: number, R: number, Vth: number, Vreset: number, tauRef: number, prev = -1): number {
     const x = this._x;
-    if (x) return x.lif_ltc(this.n4, V.byteOffset, I.byteOffset, B.byteOffset, S ? S.byteOffset : 0, T.byteOffset, SP.byteOffset, IDX.byteOffset, S ? 1 : 0, t, dt, tau, Vrest, R, Vth, Vreset, tauRef);
+    if (x) return x.lif_ltc(this.n4, V.byteOffset, I.byteOffset, B.byteOffset, S ? S.byteOffset : 0, T.byteOffset, SP.byteOffset, IDX.byteOffset, S ? 1 : 0, t, dt, tau, Vrest, R, Vth, Vreset, tauRef, prev);
     return lifLtcJs(this.n4, V, I, B, S, T, SP, IDX, t, dt, tau, Vrest, R, Vth, Vreset, tauRef);
   }
 

@@ -12,7 +12,7 @@
   ;;   order at pIdx (i32). Returns the spike count.
   (func (export "lif") (param $n i32) (param $pV i32) (param $pI i32) (param $pS i32) (param $pT i32) (param $pSp i32)
         (param $pIdx i32) (param $has_delta i32) (param $t f32) (param $c f32) (param $tau f32) (param $Vrest f32)
-        (param $R f32) (param $Vth f32) (param $Vreset f32) (param $tauRef f32) (result i32)
+        (param $R f32) (param $Vth f32) (param $Vreset f32) (param $tauRef f32) (param $prev i32) (result i32)
     (local $k i32) (local $o i32) (local $cnt i32) (local $b i32) (local $j i32)
     (local $v v128) (local $vn v128) (local $tl v128) (local $s v128)
     (local $vt v128) (local $vc v128) (local $vtau v128) (local $vrest v128) (local $vR v128) (local $vth v128)
@@ -25,6 +25,19 @@
     (local.set $vth (f32x4.splat (local.get $Vth)))
     (local.set $vreset (f32x4.splat (local.get $Vreset)))
     (local.set $vtref (f32x4.splat (local.get $tauRef)))
+    ;; SP is written only where a lane spikes: first the previous step's spikes (listed at pIdx, prev of them) are
+    ;; cleared, or with prev < 0 the whole array (16 bytes at a time: byte arrays are padded to 16)
+    (if (i32.lt_s (local.get $prev) (i32.const 0))
+      (then (block $cd (loop $CL
+        (br_if $cd (i32.ge_u (local.get $j) (local.get $n)))
+        (v128.store (i32.add (local.get $pSp) (local.get $j)) (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $CL))))
+      (else (block $cd (loop $CL
+        (br_if $cd (i32.ge_u (local.get $j) (local.get $prev)))
+        (i32.store8 (i32.add (local.get $pSp) (i32.load (i32.add (local.get $pIdx) (i32.shl (local.get $j) (i32.const 2))))) (i32.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $CL)))))
     (block $done (loop $L
       (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
       (local.set $o (i32.shl (local.get $k) (i32.const 2)))
@@ -43,13 +56,13 @@
         (f32x4.le (f32x4.sub (local.get $vt) (local.get $tl)) (local.get $vtref))))
       (local.set $s (f32x4.ge (local.get $vn) (local.get $vth)))
       (v128.store (i32.add (local.get $pV) (local.get $o)) (v128.bitselect (local.get $vreset) (local.get $vn) (local.get $s)))
-      ;; lanes of s are all-ones or zero: narrow to 4 bytes, keep bit 0 of each
-      (local.set $b (i32.and (i32x4.extract_lane 0
-          (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $s) (local.get $s)) (local.get $s)))
-          (i32.const 0x01010101)))
-      (i32.store (i32.add (local.get $pSp) (local.get $k)) (local.get $b))
-      ;; rare: t_last = t where spiking, and list the spiking lanes in order
-      (if (local.get $b) (then
+      ;; rare: a lane spiked: its spike bytes (lanes of s are all-ones or zero: narrowed to 4 bytes, bit 0 of each),
+      ;; t_last = t there, and the spiking lanes listed in order
+      (if (v128.any_true (local.get $s)) (then
+        (local.set $b (i32.and (i32x4.extract_lane 0
+            (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $s) (local.get $s)) (local.get $s)))
+            (i32.const 0x01010101)))
+        (i32.store (i32.add (local.get $pSp) (local.get $k)) (local.get $b))
         (v128.store (i32.add (local.get $pT) (local.get $o)) (v128.bitselect (local.get $vt) (local.get $tl) (local.get $s)))
         (local.set $j (local.get $k))
         (block $lanes (loop $LL
@@ -101,7 +114,7 @@
   ;; c = dt·exprel(z), then as "lif" with this c. Returns the spike count.
   (func (export "lif_ltc") (param $n i32) (param $pV i32) (param $pI i32) (param $pB i32) (param $pS i32) (param $pT i32)
         (param $pSp i32) (param $pIdx i32) (param $has_delta i32) (param $t f32) (param $dt f32) (param $tau f32)
-        (param $Vrest f32) (param $R f32) (param $Vth f32) (param $Vreset f32) (param $tauRef f32) (result i32)
+        (param $Vrest f32) (param $R f32) (param $Vth f32) (param $Vreset f32) (param $tauRef f32) (param $prev i32) (result i32)
     (local $k i32) (local $o i32) (local $cnt i32) (local $b i32) (local $j i32)
     (local $v v128) (local $vn v128) (local $tl v128) (local $s v128) (local $z v128) (local $c v128)
     (local $vt v128) (local $vdt v128) (local $vtau v128) (local $vrest v128) (local $vR v128) (local $vth v128)
@@ -114,6 +127,19 @@
     (local.set $vth (f32x4.splat (local.get $Vth)))
     (local.set $vreset (f32x4.splat (local.get $Vreset)))
     (local.set $vtref (f32x4.splat (local.get $tauRef)))
+    ;; SP is written only where a lane spikes: first the previous step's spikes (listed at pIdx, prev of them) are
+    ;; cleared, or with prev < 0 the whole array (16 bytes at a time: byte arrays are padded to 16)
+    (if (i32.lt_s (local.get $prev) (i32.const 0))
+      (then (block $cd (loop $CL
+        (br_if $cd (i32.ge_u (local.get $j) (local.get $n)))
+        (v128.store (i32.add (local.get $pSp) (local.get $j)) (v128.const i32x4 0 0 0 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $CL))))
+      (else (block $cd (loop $CL
+        (br_if $cd (i32.ge_u (local.get $j) (local.get $prev)))
+        (i32.store8 (i32.add (local.get $pSp) (i32.load (i32.add (local.get $pIdx) (i32.shl (local.get $j) (i32.const 2))))) (i32.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $CL)))))
     (block $done (loop $L
       (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
       (local.set $o (i32.shl (local.get $k) (i32.const 2)))
@@ -141,11 +167,13 @@
         (f32x4.le (f32x4.sub (local.get $vt) (local.get $tl)) (local.get $vtref))))
       (local.set $s (f32x4.ge (local.get $vn) (local.get $vth)))
       (v128.store (i32.add (local.get $pV) (local.get $o)) (v128.bitselect (local.get $vreset) (local.get $vn) (local.get $s)))
-      (local.set $b (i32.and (i32x4.extract_lane 0
-          (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $s) (local.get $s)) (local.get $s)))
-          (i32.const 0x01010101)))
-      (i32.store (i32.add (local.get $pSp) (local.get $k)) (local.get $b))
-      (if (local.get $b) (then
+      ;; rare: a lane spiked: its spike bytes (lanes of s are all-ones or zero: narrowed to 4 bytes, bit 0 of each),
+      ;; t_last = t there, and the spiking lanes listed in order
+      (if (v128.any_true (local.get $s)) (then
+        (local.set $b (i32.and (i32x4.extract_lane 0
+            (i8x16.narrow_i16x8_s (i16x8.narrow_i32x4_s (local.get $s) (local.get $s)) (local.get $s)))
+            (i32.const 0x01010101)))
+        (i32.store (i32.add (local.get $pSp) (local.get $k)) (local.get $b))
         (v128.store (i32.add (local.get $pT) (local.get $o)) (v128.bitselect (local.get $vt) (local.get $tl) (local.get $s)))
         (local.set $j (local.get $k))
         (block $lanes (loop $LL

@@ -77,3 +77,23 @@ test('V replaced from outside (V.data = …) is taken up by the next step', () =
   N.step_run(2, 0);
   expect(Array.from(N.V.buffer.subarray(N.V.offset, N.V.offset + 3) as Float32Array)[0]).toBeCloseTo(-60 + 0, 0);
 });
+
+test('spike bytes: each step clears only the last step\'s spikes, unless the spike Variable was written in between', () => {
+  // reference: the JS kernels write every byte each step
+  const steps = (backend: 'wasm' | 'js'): number[][] => {
+    set_snn_backend(backend);
+    bm.clear_name_cache(); bp.share.clear_shargs();
+    const N = new bp.dyn.LifRef(6, { V_rest: -60, V_reset: -60, V_th: -50, tau: 5, tau_ref: 0.3, V_initializer: torch.tensor([-50.5, -55, -51, -60, -50.1, -52]) });
+    const out: number[][] = [];
+    for (let i = 0; i < 30; i++) {
+      if (i === 7) N.spike.fill_(true); // written from outside: the next step must still give exact spike bytes
+      if (i === 12) N.spike.value = torch.tensor([1, 0, 1, 0, 1, 0]).to('bool');
+      N.step_run(i, 40);
+      out.push(Array.from(N.spike.toTypedArray() as Uint8Array));
+    }
+    return out;
+  };
+  const w = steps('wasm'), j = steps('js');
+  expect(w).toEqual(j);
+  expect(w.flat().reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+});
