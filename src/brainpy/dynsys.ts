@@ -46,6 +46,9 @@ function invoke(fun: InputFun, args: readonly unknown[]): unknown {
 
 const NO_ARGS: readonly unknown[] = [];
 
+// DynamicalSystem.prototype.forward, set below the class (call's test for a forward left as is)
+let dsForward: unknown = null;
+
 function checkFun(fn: string, arg: string, fun: unknown): InputFun {
   if (typeof fun === 'function') return fun as InputFun;
   if (typeof fun === 'object' && fun !== null && typeof (fun as { call?: unknown }).call === 'function') return fun as InputFun;
@@ -108,6 +111,19 @@ export class DynamicalSystem extends Module {
   /** One time step; subclasses override it. */
   update(..._args: any[]): any {
     throw new Error(`${this.constructor.name}.update is not implemented`);
+  }
+
+  /**
+   * `__call__` in one frame when nothing hooks in (no forward hooks, no before/after updates, forward as here): a step
+   * makes several such calls. Otherwise Module.call (forward hooks) and forward.
+   */
+  override call(...args: any[]): any {
+    const m = this._m;
+    if (m.preHooks.size === 0 && m.hooks.size === 0 && this.before_updates.size === 0 && this.after_updates.size === 0 && this.forward === dsForward) {
+      const n = args.length;
+      return n === 1 ? this.update(args[0]) : n === 0 ? this.update() : this.update(...args);
+    }
+    return super.call(...(args as Parameters<this['forward']>));
   }
 
   /** `__call__`: before-update hooks, update, after-update hooks. */
@@ -265,6 +281,7 @@ export class DynamicalSystem extends Module {
 
   override toString(): string { return `${this.constructor.name}(name=${this.name}, mode=${this.mode})`; }
 }
+dsForward = DynamicalSystem.prototype.forward;
 
 /** For the pieces that run in NonBatchingMode only: a batch size given to their reset_state raises. */
 export function noBatch(self: DynamicalSystem, batch_size: number | null | undefined): void {

@@ -388,7 +388,7 @@ export function _event_homo_into(prep: PreparedMv, vector: Tensor, into: Float32
   if (vector.requires_grad && torch.is_grad_enabled()) return null;
   if (!hintedNonzeros(vector, _active) || vector.buffer.length < vector.offset + vector.shape[0]) return null;
   if (!eventHomoListInto(op, _active, vector.buffer as Uint8Array, vector.offset, into)) return null;
-  return torch.Tensor.fromBuffer(into, [g.lenOut], 'float32');
+  return new torch.Tensor(into, [g.lenOut], [1], 0, 'float32'); // into.length === lenOut (checked above)
 }
 
 /**
