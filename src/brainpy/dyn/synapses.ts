@@ -5,10 +5,12 @@
  *     bp.dyn.Expon.desc(4000, tau=5.)                bp.dyn.Expon.desc(4000, { tau: 5 })   // for *Mg* projections
  *
  * update(x?): `g = g + dt·exprel(−dt/tau)·(−g/tau)` (exponential Euler, float32, ≈ g·e^(−dt/tau)); then, when x is
- * given, `g += x`. Returns the `g` Variable. `add_current(x)` / `align_post_input_add(x)` add x to g at once (what
- * HalfProjAlignPostMg does before the post neuron's before-update hook decays g).
+ * given, `g += x`. Returns the `g` Variable. `add_current(x)` / `align_post_input_add(x)` add x to g (what
+ * HalfProjAlignPostMg does before the post neuron's before-update hook decays g); an event product written into the
+ * synapse's own array is added in the decay's pass, or before, when g is read first (`syn.g`, return_info).
  * Defaults as BrainPy: tau 8.0, g initialized to 0. NonBatchingMode only. g lives in an SnnArena and decays with the
  * core/kernels/snn.ts kernel (g + c·((−g)/tau), float32); an event layer's output is added only where it scattered.
+ * Subclasses must not redeclare `g` (it is an accessor the constructor defines).
  *
  *     syn = bp.dyn.Alpha(100, tau_decay=5.)          const syn = new bp.dyn.Alpha(100, { tau_decay: 5 });
  *     syn = bp.dyn.DualExpon(100, tau_rise=1., tau_decay=5.)   new bp.dyn.DualExpon(100, { tau_rise: 1, tau_decay: 5 })
