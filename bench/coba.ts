@@ -6,6 +6,7 @@
  *   npm run bench -- coba                # 4000 neurons × 5 s and 40 000 neurons × 1 s (several minutes)
  *   npm run bench -- coba --quick        # 4000 neurons × 0.5 s
  *   npm run bench -- coba --repeats 9    # timed runs per side (default 5, 3 with --quick)
+ *   npm run bench -- coba --kernels      # also one run timing each WebAssembly kernel call (the rest of a step is JS)
  * (scripts/bench.mjs bundles this file with the library into one module, as dist/ ships it; run directly through tsx,
  * every source file is a separate module with getter imports and the step is ~1.3× slower: the bench says so.)
  *
@@ -33,6 +34,7 @@ import os from 'node:os';
 import { runEINet } from '../examples/brainpy/einet';
 import { set_snn_backend, snn_backend } from '../src/index';
 import { clear_line_caches } from '../src/brainpy/math/jitconn_walk';
+import { SnnArena } from '../src/core/kernels/snn';
 
 interface Case { label: string; ne: number; ni: number; prob: number; duration_ms: number }
 
@@ -74,6 +76,26 @@ function rerunBrian2(r: Brian2Result): number {
   return t;
 }
 
+const KERNELS = ['lif', 'lifLtc', 'condSet', 'condAcc', 'cond2Set', 'cond2Acc', 'sub', 'add', 'addClear', 'expDecay', 'addDecay', 'scatterAdd'] as const;
+
+/**
+ * µs per step spent in each SnnArena kernel call (WebAssembly plus its JS call, timed with performance.now around
+ * each, which adds ~0.1 µs per call) and in the rest of the step (JavaScript), for one run of `run`.
+ */
+function kernelSplit(run: () => { wall_ms: number; steps: number }): string {
+  const proto = SnnArena.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const orig = KERNELS.map((m) => proto[m]), spent = KERNELS.map(() => 0);
+  KERNELS.forEach((m, j) => {
+    proto[m] = function (this: unknown, ...a: unknown[]) { const t = performance.now(); const r = orig[j].apply(this, a); spent[j] += performance.now() - t; return r; };
+  });
+  let r: { wall_ms: number; steps: number };
+  try { r = run(); } finally { KERNELS.forEach((m, j) => { proto[m] = orig[j]; }); }
+  const us = (ms: number): string => fmt(ms / r.steps * 1000, 2);
+  const total = spent.reduce((a, b) => a + b, 0);
+  const parts = KERNELS.map((m, j) => [m, spent[j]] as const).filter(([, v]) => v > 0).map(([m, v]) => `${m} ${us(v)}`);
+  return `${us(r.wall_ms)} µs: kernels ${us(total)} (${parts.join(', ')}), the rest ${us(r.wall_ms - total)}`;
+}
+
 function fmt(x: number | null | undefined, d = 2): string {
   return x == null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d);
 }
@@ -84,7 +106,8 @@ function main(argv: string[]): void {
   const quick = argv.includes('--quick');
   const ri = argv.indexOf('--repeats');
   const repeats = ri >= 0 ? Number(argv[ri + 1]) : quick ? 3 : 5;
-  if (!Number.isInteger(repeats) || repeats < 1) { console.error('usage: coba.ts [--quick] [--repeats <n >= 1>]'); process.exit(2); }
+  if (!Number.isInteger(repeats) || repeats < 1) { console.error('usage: coba.ts [--quick] [--repeats <n >= 1>] [--kernels]'); process.exit(2); }
+  const kernels = argv.includes('--kernels');
   const seed = 42;
   const cases: Case[] = quick
     ? [{ label: '4000 neurons, 0.5 s', ne: 3200, ni: 800, prob: 0.02, duration_ms: 500 }]
@@ -141,6 +164,7 @@ function main(argv: string[]): void {
     const js = runEINet('half', c.duration_ms, { ...o, seed });
     set_snn_backend('auto');
     console.log(`  spikeport (js kernels): run ${fmt(js.wall_ms / 1000, 3)} s; ${js.spikes} spikes${js.spikes === sp.spikes ? ' (identical count)' : ' (DIFFERENT count: a bug)'}`);
+    if (kernels) console.log(`  spikeport step, one more run: ${kernelSplit(() => runEINet('half', c.duration_ms, { ...o, seed, record_spikes: true }))}`);
     if (!r) {
       rows.push(`${c.label.padEnd(22)} spikeport median ${fmt(spMed, 3).padStart(7)} s (js ${fmt(js.wall_ms / 1000, 3)} s)  ${fmt(sp.rate_hz).padStart(6)} Hz  CV ${fmt(sp.cv_isi ?? null, 3)} | Brian2 n/a`);
       continue;
