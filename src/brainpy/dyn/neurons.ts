@@ -219,7 +219,7 @@ abstract class _LifBase extends DynamicalSystem {
           if (Gk === null) { Gk = G; if (typeof g === 'number') G.fill(g, 0, n); else G.set(g); }
           if (E === null) ar.add(I, Gk);
           else {
-            if (xs !== null) { ar.condSet(I, xs, Gk, V, E); xs = null; } else ar.condAcc(I, Gk, V, E);
+            condPass(ar, I, V, xs, Gk, E, null, 0); xs = null;
             if (ltc) ar.sub(B, Gk);
           }
         } else {

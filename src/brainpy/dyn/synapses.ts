@@ -160,31 +160,37 @@ export class Expon extends DynamicalSystem {
   /** g ← exponential-Euler decay of g; then g += x when x is given. Returns the g Variable. */
   override update(x?: Tensor | number | null): Variable {
     const dt = Math.fround(share.load<number>('dt', get_dt()));
-    const ar = this._ar, A = this._a, k = this._pend;
+    const ar = this._ar, A = this._a, k = this._takePend();
     adoptStorage(this.#g, A.gn); // again if g's storage was replaced from outside
-    if (k >= 0) {
-      // the pending add, then the decay, in one pass; the other P (an earlier step's product) cleared in it too
-      checkPending(this._pendX!);
-      const o = k ^ 1;
-      ar.addDecay(A.g4, A.P4[k], this._pClean[o] ? null : A.P4[o], this._coef(dt), Math.fround(this.tau));
-      this._pClean[o] = true;
-      this._pend = -1; this._pendX = null;
-    } else ar.expDecay(A.g4, this._coef(dt), Math.fround(this.tau)); // g + c·((−g)/tau) per element, float32
+    // with a pending add: the add, then the decay, in one pass
+    if (k >= 0) ar.addDecay(A.g4, A.P4[k], this._stale(k), this._coef(dt), Math.fround(this.tau));
+    else ar.expDecay(A.g4, this._coef(dt), Math.fround(this.tau)); // g + c·((−g)/tau) per element, float32
     if (x !== undefined && x !== null) { this.add_current(x); this._flush(); } // g·decay + x: added now
     return this.#g;
   }
 
   /** Applies a pending add (see _pend) on its own. */
   private _flush(): void {
-    const k = this._pend;
+    const k = this._takePend();
     if (k < 0) return;
-    checkPending(this._pendX!);
-    this._pend = -1; this._pendX = null;
-    const o = k ^ 1, A = this._a, ar = this._ar;
+    const A = this._a, Z = this._stale(k);
     adoptStorage(this.#g, A.gn);
-    // the other P holds an earlier step's product (a dead temporary by now): cleared in the same pass
-    if (this._pClean[o]) ar.add(A.g4, A.P4[k]);
-    else { ar.addClear(A.g4, A.P4[k], A.P4[o]); this._pClean[o] = true; }
+    if (Z === null) this._ar.add(A.g4, A.P4[k]); else this._ar.addClear(A.g4, A.P4[k], Z);
+  }
+
+  /** The P whose add is pending (its product checked, and no longer pending), or −1. */
+  private _takePend(): number {
+    const k = this._pend;
+    if (k >= 0) { checkPending(this._pendX!); this._pend = -1; this._pendX = null; }
+    return k;
+  }
+
+  /** The other P than `k` when it still holds an earlier step's product (a dead temporary by now), for the caller's pass to clear; else null. */
+  private _stale(k: number): Float32Array | null {
+    const o = k ^ 1;
+    if (this._pClean[o]) return null;
+    this._pClean[o] = true;
+    return this._a.P4[o];
   }
 
   /** g += x (x a number or a Tensor of the synapse's shape). */
