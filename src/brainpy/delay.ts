@@ -84,14 +84,15 @@ function getDelayStep(fn: string, entry: string, delay_time: unknown, delay_step
 function copyRow(src: Buf, off: number, n: number): Buf {
   // every element is written: a pooled array need not be zeroed first
   const dst = src instanceof Uint8Array ? scratch(Uint8Array, n, false) : src instanceof Float32Array ? scratch(Float32Array, n, false) : new (src.constructor as new (n: number) => Buf)(n);
-  dst.set(src.subarray(off, off + n) as any);
+  dst.set((off === 0 && n === src.length ? src : src.subarray(off, off + n)) as any); // a whole array needs no view
   return dst;
 }
 
 /** A copy of the target's value; a spike vector's nonzero hint goes with it (stale once the group steps again). */
 function snapshot(target: Tensor): Tensor {
+  // a contiguous target's geometry arrays are shared (never written in place), as a view shares them
   const t = target.is_contiguous() && (target.dtype === 'bool' || target.dtype === 'float32')
-    ? Tensor.fromBuffer(copyRow(target.buffer as Buf, target.offset, target.numel()), target.shape, target.dtype)
+    ? new Tensor(copyRow(target.buffer as Buf, target.offset, target.numel()), target.shape, target._stride, 0, target.dtype)
     : target.detach().clone();
   const h = sparseHint(target);
   if (h !== null) setSparseHint(t, h);

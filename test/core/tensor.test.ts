@@ -68,6 +68,22 @@ describe('views share storage', () => {
     expect(x.index(1, '1:3').tolist()).toEqual([-1, -1]);
   });
 
+  test('narrow and stepped slices: the same view whether or not autograd records them', () => {
+    const x = base(), xg = base().requires_grad_();
+    const cut = [(t: typeof x) => t.narrow(1, 1, 2), (t: typeof x) => t.narrow(0, 1, 2), (t: typeof x) => t.index('0:3:2', '1::2'), (t: typeof x) => t.t().narrow(0, 2, 1)];
+    for (const f of cut) {
+      const v = f(x), vg = f(xg);
+      expect([v.shape, v.stride(), v.offset]).toEqual([vg.shape, vg.stride(), vg.offset]);
+      expect(v._base === (x._base ?? x)).toBe(true);
+      expect(v.tolist()).toEqual(vg.tolist());
+      expect(v.grad_fn).toBeNull();
+      expect(vg.grad_fn).not.toBeNull();
+      expect(torch.no_grad(() => f(xg)).grad_fn).toBeNull();
+    }
+    x.narrow(1, 1, 2).fill_(-1); // a view: written through
+    expect(x.tolist()[2]).toEqual([8, -1, -1, 11]);
+  });
+
   test('strides and contiguity', () => {
     const x = base();
     expect(x.stride()).toEqual([4, 1]);

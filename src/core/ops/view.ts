@@ -2,6 +2,7 @@
  * View ops: zero-copy reinterpretations of a tensor's storage (reshape of compatible data, permute, narrow/select/slice,
  * expand, unsqueeze/squeeze, indexing). Their gradients scatter back through the same geometry.
  */
+import { is_grad_enabled } from '../autograd';
 import { checkInt, describe, fail } from '../errors';
 import { iter2, type Row2 } from '../iter';
 import { defineOp, op1 } from '../registry';
@@ -258,6 +259,13 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 }
 
 function sliceDim(x: Tensor, d: number, start: number, len: number, step: number, name: string): Tensor {
+  // nothing to record (what run() would return then): the view itself, without the op's closure and arrays
+  if (!x._requiresGrad || !is_grad_enabled()) {
+    const sh = x.shape.slice(), st = x._stride.slice(), s = x._stride[d];
+    sh[d] = len;
+    st[d] = s * step;
+    return x._view(sh, st, x.offset + start * s);
+  }
   return asView(x, (shape, stride, offset) => {
     const sh = shape.slice(), st = stride.slice();
     sh[d] = len;
