@@ -7,6 +7,7 @@
  *   npm run bench -- coba --quick        # 4000 neurons × 0.5 s
  *   npm run bench -- coba --repeats 9    # timed runs per side (default 5, 3 with --quick)
  *   npm run bench -- coba --kernels      # also one run timing each WebAssembly kernel call (the rest of a step is JS)
+ *   npm run bench -- coba --blocks       # also one run timed in blocks of 250 steps: the spread of µs per step within a run
  * (scripts/bench.mjs bundles this file with the library into one module, as dist/ ships it; run directly through tsx,
  * every source file is a separate module with getter imports and the step is ~1.3× slower: the bench says so.)
  *
@@ -31,7 +32,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { runEINet } from '../examples/brainpy/einet';
+import { EINetHalf, runEINet } from '../examples/brainpy/einet';
+import { bp, bm } from '../src/brainpy/index';
 import { set_snn_backend, snn_backend } from '../src/index';
 import { clear_line_caches } from '../src/brainpy/math/jitconn_walk';
 import { SnnArena } from '../src/core/kernels/snn';
@@ -96,6 +98,34 @@ function kernelSplit(run: () => { wall_ms: number; steps: number }): string {
   return `${us(r.wall_ms)} µs: kernels ${us(total)} (${parts.join(', ')}), the rest ${us(r.wall_ms - total)}`;
 }
 
+/**
+ * One more run of the network, timed in blocks of 250 steps (25 ms simulated): µs per step at the 10th, 50th and 90th
+ * percentile of the blocks, with the spikes per step of the fastest and slowest tenth. A shared machine alternates
+ * between faster and slower phases lasting tens to hundreds of milliseconds at the same network activity; this shows
+ * how much of a run's time is the machine's phase rather than the work.
+ */
+function blockSplit(ne: number, ni: number, prob: number, duration_ms: number, seed: number): string {
+  bm.set_dt(0.1); bm.clear_name_cache(); bp.share.clear_shargs();
+  const net = new EINetHalf(ne, ni, seed, prob);
+  const B = 250, blocks = Math.max(1, Math.floor(duration_ms / 0.1 / B));
+  const rows: { us: number; spk: number }[] = [];
+  let spikes = 0;
+  const body = (i: number): void => { net.step_run(i, 20); spikes += bm.nonzero(net.N.spike)[0].numel(); };
+  for (let k = 0; k < blocks; k++) {
+    const idx = Array.from({ length: B }, (_, j) => k * B + j);
+    spikes = 0;
+    const t0 = performance.now();
+    bm.for_loop(body, idx);
+    rows.push({ us: (performance.now() - t0) / B * 1000, spk: spikes / B });
+  }
+  rows.sort((a, b) => a.us - b.us);
+  const at = (q: number): number => rows[Math.min(rows.length - 1, Math.floor(q * rows.length))].us;
+  const tenth = Math.max(1, Math.floor(rows.length / 10));
+  const spk = (r: { spk: number }[]): string => fmt(r.reduce((a, b) => a + b.spk, 0) / r.length, 1);
+  return `${blocks} blocks of ${B} steps: p10 ${fmt(at(0.1))}, p50 ${fmt(at(0.5))}, p90 ${fmt(at(0.9))} µs per step; ` +
+    `spikes per step ${spk(rows.slice(0, tenth))} in the fastest tenth, ${spk(rows.slice(-tenth))} in the slowest`;
+}
+
 function fmt(x: number | null | undefined, d = 2): string {
   return x == null || !Number.isFinite(x) ? 'n/a' : x.toFixed(d);
 }
@@ -106,8 +136,8 @@ function main(argv: string[]): void {
   const quick = argv.includes('--quick');
   const ri = argv.indexOf('--repeats');
   const repeats = ri >= 0 ? Number(argv[ri + 1]) : quick ? 3 : 5;
-  if (!Number.isInteger(repeats) || repeats < 1) { console.error('usage: coba.ts [--quick] [--repeats <n >= 1>] [--kernels]'); process.exit(2); }
-  const kernels = argv.includes('--kernels');
+  if (!Number.isInteger(repeats) || repeats < 1) { console.error('usage: coba.ts [--quick] [--repeats <n >= 1>] [--kernels] [--blocks]'); process.exit(2); }
+  const kernels = argv.includes('--kernels'), blocks = argv.includes('--blocks');
   const seed = 42;
   const cases: Case[] = quick
     ? [{ label: '4000 neurons, 0.5 s', ne: 3200, ni: 800, prob: 0.02, duration_ms: 500 }]
@@ -165,6 +195,7 @@ function main(argv: string[]): void {
     set_snn_backend('auto');
     console.log(`  spikeport (js kernels): run ${fmt(js.wall_ms / 1000, 3)} s; ${js.spikes} spikes${js.spikes === sp.spikes ? ' (identical count)' : ' (DIFFERENT count: a bug)'}`);
     if (kernels) console.log(`  spikeport step, one more run: ${kernelSplit(() => runEINet('half', c.duration_ms, { ...o, seed, record_spikes: true }))}`);
+    if (blocks) console.log(`  spikeport step, one more run in blocks: ${blockSplit(c.ne, c.ni, c.prob, c.duration_ms, seed)}`);
     if (!r) {
       rows.push(`${c.label.padEnd(22)} spikeport median ${fmt(spMed, 3).padStart(7)} s (js ${fmt(js.wall_ms / 1000, 3)} s)  ${fmt(sp.rate_hz).padStart(6)} Hz  CV ${fmt(sp.cv_isi ?? null, 3)} | Brian2 n/a`);
       continue;
