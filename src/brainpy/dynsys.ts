@@ -119,11 +119,28 @@ export class DynamicalSystem extends Module {
    */
   override call(...args: any[]): any {
     const m = this._m;
-    if (m.preHooks.size === 0 && m.hooks.size === 0 && this.before_updates.size === 0 && this.after_updates.size === 0 && this.forward === dsForward) {
+    if (m.preHooks.size === 0 && m.hooks.size === 0 && this.forward === dsForward) {
       const n = args.length;
-      return n === 1 ? this.update(args[0]) : n === 0 ? this.update() : this.update(...args);
+      if (this.before_updates.size === 0 && this.after_updates.size === 0) return n === 1 ? this.update(args[0]) : n === 0 ? this.update() : this.update(...args);
+      return this._hooked(args);
     }
     return super.call(...(args as Parameters<this['forward']>));
+  }
+
+  /** forward's body with hooks: before-update hooks, update, after-update hooks (plain calls for no or one argument). */
+  private _hooked(args: any[]): any {
+    const n = args.length;
+    for (const hook of this.before_updates.values()) {
+      if ((hook as { _receive_update_input?: boolean })._receive_update_input) invoke(hook, args);
+      else if (typeof hook === 'function') hook();
+      else hook.call();
+    }
+    const ret = n === 0 ? this.update() : n === 1 ? this.update(args[0]) : this.update(...args);
+    for (const hook of this.after_updates.values()) {
+      const none = (hook as { _not_receive_update_output?: boolean })._not_receive_update_output;
+      if (typeof hook === 'function') { if (none) hook(); else hook(ret); } else if (none) hook.call(); else hook.call(ret);
+    }
+    return ret;
   }
 
   /** `__call__`: before-update hooks, update, after-update hooks. */
@@ -131,16 +148,7 @@ export class DynamicalSystem extends Module {
     // plain calls for the usual arities: a spread call goes through a builtin every step
     const n = args.length;
     if (this.before_updates.size === 0 && this.after_updates.size === 0) return n === 0 ? this.update() : n === 1 ? this.update(args[0]) : this.update(...args);
-    for (const hook of this.before_updates.values()) {
-      if ((hook as { _receive_update_input?: boolean })._receive_update_input) invoke(hook, args);
-      else invoke(hook, NO_ARGS);
-    }
-    const ret = n === 0 ? this.update() : n === 1 ? this.update(args[0]) : this.update(...args);
-    for (const hook of this.after_updates.values()) {
-      if ((hook as { _not_receive_update_output?: boolean })._not_receive_update_output) invoke(hook, NO_ARGS);
-      else invoke(hook, [ret]);
-    }
-    return ret;
+    return this._hooked(args);
   }
 
   /** step_run(i, ...args): saves `i` and `t = i·dt` (float32) in bp.share, then runs update(...args). */

@@ -33,3 +33,23 @@ test('forward hooks, before/after updates and an overridden forward all still ru
   expect(new Fwd().call(1)).toBe(102);
   expect(seen).toEqual([['hook', [1], 2]]);
 });
+
+test('hook arguments: _receive_update_input hooks get the call\'s arguments, _not_receive_update_output hooks get nothing', () => {
+  const a = new Acc();
+  const got: unknown[] = [];
+  a.add_bef_update('plain', { call: (...x: unknown[]) => { got.push(['plain', x]); } } as never);
+  a.add_bef_update('input', { _receive_update_input: true, call: (...x: unknown[]) => { got.push(['input', x]); } } as never);
+  a.add_bef_update('fninput', Object.assign((...x: unknown[]) => { got.push(['fninput', x]); }, { _receive_update_input: true }) as never);
+  a.add_aft_update('out', { call: (...x: unknown[]) => { got.push(['out', x]); } } as never);
+  a.add_aft_update('none', { _not_receive_update_output: true, call: (...x: unknown[]) => { got.push(['none', x]); } } as never);
+  a.add_aft_update('fnnone', Object.assign((...x: unknown[]) => { got.push(['fnnone', x]); }, { _not_receive_update_output: true }) as never);
+  expect((a as unknown as { call(...x: number[]): number }).call(4, 7)).toBe(5);
+  expect(got).toEqual([['plain', []], ['input', [4, 7]], ['fninput', [4, 7]], ['out', [5]], ['none', []], ['fnnone', []]]);
+  got.length = 0;
+  class Fwd extends Acc { override forward(...args: number[]): number { return 100 + super.forward(...args); } }
+  const f = new Fwd();
+  f.add_bef_update('input', { _receive_update_input: true, call: (...x: unknown[]) => { got.push(['input', x]); } } as never);
+  f.add_aft_update('out', (...x: unknown[]) => { got.push(['out', x]); });
+  expect(f.call(1)).toBe(102);
+  expect(got).toEqual([['input', [1]], ['out', [2]]]);
+});
