@@ -16,7 +16,9 @@ type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstr
 
 export class StepScope {
   private readonly free = new Map<Ctor, Map<number, Arr[]>>();
-  private used: Arr[] = [];
+  // the arrays handed out this step: the first nUsed entries (a count, so that a step's end sets no array length)
+  private readonly used: (Arr | null)[] = [];
+  private nUsed = 0;
   private nodes = Node.created;
 
   /** An array from this scope's pool: zeroed, or with any contents when `zero` is false (the caller overwrites it). */
@@ -26,20 +28,22 @@ export class StepScope {
     const list = byLen.get(n);
     let a: Arr;
     if (list !== undefined && list.length > 0) { a = list.pop()!; if (zero) a.fill(0); } else { a = new ctor(n); pooled.add(a); }
-    this.used.push(a);
+    this.used[this.nUsed++] = a;
     return a as InstanceType<C>;
   }
 
   /** The step is over: its arrays return to the pool (unless the step recorded an autograd graph). */
   next(): void {
+    const used = this.used, m = this.nUsed;
     if (Node.created === this.nodes) {
-      for (const a of this.used) {
+      for (let k = 0; k < m; k++) {
+        const a = used[k]!;
         const byLen = this.free.get(a.constructor as Ctor)!;
         const list = byLen.get(a.length);
         if (list === undefined) byLen.set(a.length, [a]); else list.push(a);
       }
-    }
-    this.used.length = 0;
+    } else used.fill(null, 0, m); // left to the garbage collector: not held here either
+    this.nUsed = 0;
     this.nodes = Node.created;
   }
 }

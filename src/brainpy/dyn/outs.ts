@@ -41,12 +41,12 @@ export abstract class SynOut extends DynamicalSystem {
 
   /** The bound conductance as n float32 values (a view when it is a contiguous float32 Tensor). */
   protected _g(n: number): Float32Array | number {
-    const fn = `${this.constructor.name}`;
     const g = this._conductance;
-    if (g === null) throw new Error(`${fn}: ${this.name} does not have the conductance data; please call bind_cond(g) first`);
+    if (g === null) throw new Error(`${this.constructor.name}: ${this.name} does not have the conductance data; please call bind_cond(g) first`);
     if (typeof g === 'number') return g;
-    if (g.numel() === 1) return Number(g.item());
-    if (g.numel() !== n) throw new Error(`${fn}: the bound conductance has ${g.numel()} elements (${describe(g)}) but the neuron group has ${n}`);
+    const m = g.numel();
+    if (m === 1) return Number(g.item());
+    if (m !== n) throw new Error(`${this.constructor.name}: the bound conductance has ${m} elements (${describe(g)}) but the neuron group has ${n}`);
     if (g.dtype === 'float32' && g.is_contiguous()) {
       const b = g.buffer as Float32Array;
       return g.offset === 0 && b.length === n ? b : b.subarray(g.offset, g.offset + n);
