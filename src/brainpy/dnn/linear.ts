@@ -790,14 +790,21 @@ abstract class JitLinear extends Layer {
   private _prep: jitconn.PreparedMv | null = null;
   private _prepKey: unknown[] = [];
 
+  /** Whether _prep is the checked call for the layer's present numbers (no weight arguments array made). */
+  private _prepFresh(): boolean {
+    const key = this._prepKey;
+    return this._prep !== null && key[0] === this._warg(0) && key[1] === this._warg(1) && key[2] === this.prob && key[3] === this.seed
+      && key[4] === this.transpose && key[5] === this.atomic && key[6] === jitconn.get_default_rng() && key[7] === this.num_in && key[8] === this.num_out;
+  }
+
+  /** _wargs(_weight())[k] (undefined past its end), without the array. */
+  protected abstract _warg(k: 0 | 1): number | Tensor | undefined;
+
   protected _mv(v: Tensor, into: Float32Array | null = null): Tensor {
     const a = this._wargs(this._weight());
     const e = this._event;
     if (typeof a[0] === 'number' && (a.length === 1 || typeof a[1] === 'number')) {
-      const key = this._prepKey;
-      const same = this._prep !== null && key[0] === a[0] && key[1] === a[1] && key[2] === this.prob && key[3] === this.seed && key[4] === this.transpose
-        && key[5] === this.atomic && key[6] === jitconn.get_default_rng() && key[7] === this.num_in && key[8] === this.num_out;
-      if (!same) {
+      if (!this._prepFresh()) {
         const fn = `bm.jitconn.${e ? 'event_' : ''}mv_prob_${this._kind}`;
         this._prep = jitconn._prepare_mv(fn, this._kind, e, a[0], a[1], this.prob, this.seed, this._opts);
         this._prepKey = [a[0], a[1], this.prob, this.seed, this.transpose, this.atomic, jitconn.get_default_rng(), this.num_in, this.num_out];
@@ -823,6 +830,8 @@ abstract class JitLinear extends Layer {
       || this.forward !== Layer.prototype.forward || this.update !== JitLinear.prototype.update) return null;
     const inLen = this.transpose ? this.num_out : this.num_in;
     if (x.shape[0] !== inLen) checkLast(`${this.constructor.name}.update`, x, inLen, this.transpose ? 'num_out (transpose=True)' : 'num_in');
+    // the checked call of the last step still holds: straight to the event product (what _mv would reach)
+    if (this._event && this._prepFresh()) { const r = jitconn._event_homo_into(this._prep!, x, into); if (r !== null) return r; }
     const w = this._weight();
     return this._mv(this._event ? x : asFloat(x, w === null ? 'float32' : weightDtype(w)), into);
   }
@@ -858,6 +867,7 @@ abstract class JitFPHomoLayer extends JitLinear {
   protected get _kind(): JitKind { return 'homo'; }
   protected override _weight(): Weight { return this.weight; }
   protected _wargs(w: Weight | null): (number | Tensor)[] { return [w ?? this.weight]; }
+  protected _warg(k: 0 | 1): number | Tensor | undefined { return k === 0 ? this.weight : undefined; }
 }
 
 abstract class JitFPUniformLayer extends JitLinear {
@@ -872,6 +882,7 @@ abstract class JitFPUniformLayer extends JitLinear {
 
   protected get _kind(): JitKind { return 'uniform'; }
   protected _wargs(): (number | Tensor)[] { return [this.w_low, this.w_high]; }
+  protected _warg(k: 0 | 1): number { return k === 0 ? this.w_low : this.w_high; }
 }
 
 abstract class JitFPNormalLayer extends JitLinear {
@@ -886,6 +897,7 @@ abstract class JitFPNormalLayer extends JitLinear {
 
   protected get _kind(): JitKind { return 'normal'; }
   protected _wargs(): (number | Tensor)[] { return [this.w_mu, this.w_sigma]; }
+  protected _warg(k: 0 | 1): number { return k === 0 ? this.w_mu : this.w_sigma; }
 }
 
 const HOMO_KEYS = ['seed', 'sharding', 'mode', 'name', 'transpose', 'atomic'];

@@ -380,6 +380,8 @@ export function _prepare_mv(fn: string, kind: WeightKind, event: boolean, a: unk
  * vector whose active positions are known (a neuron group's spike list), a homo number weight, the scatter form in
  * eras C/D — without the general call's set-up; null when any of that does not hold (then call _run_mv).
  */
+const UNIT = [1]; // the stride of a contiguous 1-D product (shared, never written in place)
+
 export function _event_homo_into(prep: PreparedMv, vector: Tensor, into: Float32Array): Tensor | null {
   const c1 = prep.call1;
   if (c1 === null || vector.dtype !== 'bool' || vector.ndim !== 1 || vector.shape[0] !== c1.inShape[0]) return null;
@@ -388,7 +390,7 @@ export function _event_homo_into(prep: PreparedMv, vector: Tensor, into: Float32
   if (vector.requires_grad && torch.is_grad_enabled()) return null;
   if (!hintedNonzeros(vector, _active) || vector.buffer.length < vector.offset + vector.shape[0]) return null;
   if (!eventHomoListInto(op, _active, vector.buffer as Uint8Array, vector.offset, into)) return null;
-  return new torch.Tensor(into, [g.lenOut], [1], 0, 'float32'); // into.length === lenOut (checked above)
+  return new torch.Tensor(into, g.shape1, UNIT, 0, 'float32'); // into.length === lenOut (checked above)
 }
 
 /**

@@ -42,6 +42,9 @@ export interface JitOp {
   _geom?: Geometry;
   _spec?: WalkSpec;
   _walker?: LineWalker;
+  /** The output buffer of the last eventHomoListInto and the SnnArena owning it (or null). */
+  _outBuf?: ArrayBufferLike;
+  _outAr?: SnnArena | null;
 }
 
 export interface Geometry {
@@ -50,11 +53,13 @@ export interface Geometry {
   lineLen: number;
   lenIn: number;
   lenOut: number;
+  /** [lenOut]: the shape of a 1-D product (shared by the products' tensors: shapes are never written in place). */
+  shape1: number[];
 }
 
 /** A copy of op with some fields changed (without op's derived memo fields, which would be stale). */
 export function derivedOp(op: JitOp, changes: Partial<JitOp>): JitOp {
-  const { _geom, _spec, _walker, ...plain } = op;
+  const { _geom, _spec, _walker, _outBuf, _outAr, ...plain } = op;
   return { ...plain, ...changes };
 }
 
@@ -66,6 +71,7 @@ export function geometry(op: JitOp): Geometry {
     lineLen: op.corder ? op.n : op.m,
     lenIn: op.transpose ? op.m : op.n,
     lenOut: op.transpose ? op.n : op.m,
+    shape1: [op.transpose ? op.n : op.m],
   };
 }
 
@@ -285,7 +291,9 @@ export function eventHomoListInto(op: JitOp, list: HintSlice, act: Uint8Array, a
   walker.reset();
   const idx = scratchIdx(Math.max(1, g.lineLen)), w = scratchW(1);
   // out in an SnnArena with a staging array (a neuron group's synapse slot): the adds run as one WebAssembly pass
-  const ar = SnnArena.owning(out.buffer), stage = ar !== null ? ar.stage() : null;
+  // (the arena of the op's last output buffer is kept on the op: a projection writes into the same arena every step)
+  if (op._outBuf !== out.buffer) { op._outBuf = out.buffer; op._outAr = SnnArena.owning(out.buffer); }
+  const ar = op._outAr!, stage = ar !== null ? ar.stage() : null;
   if (stage !== null && stage.length >= out.length) homoListStaged(list, act, actOff, walker, cache, idx, w, out, op.a, ar!, stage);
   else homoListScatter(list, act, actOff, walker, cache, idx, w, out, op.a, null);
   return true;

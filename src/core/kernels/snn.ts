@@ -113,6 +113,7 @@ export class SnnArena {
       const kind = layout[k];
       if (kind === 'f32') { const a = new Float32Array(buffer, off, this.n4); this._f32.set(k, a); this._byOffset.set(off, a); off += this.n4 * 4; } else if (kind === 'i32') { this._i32.set(k, new Int32Array(buffer, off, this.n4)); off += this.n4 * 4; } else { this._u8.set(k, new Uint8Array(buffer, off, this.n4)); off += (this.n4 + 15) & ~15; }
     }
+    this._stage = this._i32.get('X') ?? null;
   }
 
   /** The padded float32 array `name` (n4 elements). */
@@ -236,7 +237,8 @@ export class SnnArena {
   }
 
   /** The int32 array 'X' when the layout has one: where event scatters stage their positions for scatterAdd. */
-  stage(): Int32Array | null { return this._i32.get('X') ?? null; }
+  stage(): Int32Array | null { return this._stage; }
+  private _stage: Int32Array | null = null;
 
   /** The arena whose memory `buffer` is (so a kernel given one of its arrays can run there), or null. */
   static owning(buffer: ArrayBufferLike): SnnArena | null {
