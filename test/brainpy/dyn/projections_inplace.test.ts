@@ -62,11 +62,15 @@ function build(kind: Kind, plain: boolean, layers: (nIn: number, nOut: number, k
   return { pre, post, projs };
 }
 
-/** Runs 60 steps (in bm.for_loop, as models do); per step: the products returned, every synapse's g, V and spikes. */
-function run(net: ReturnType<typeof build>, kind: Kind): number[][] {
+/**
+ * Runs 60 steps (in bm.for_loop, as models do); per step: the products returned, every synapse's g, V and spikes.
+ * `at(i)` runs before step i (to change a layer between steps).
+ */
+function run(net: ReturnType<typeof build>, kind: Kind, at: (i: number) => void = () => {}): number[][] {
   const out: number[][] = [];
   const syns = new Set(net.projs.map((p) => (p as unknown as { syn: { g: torch.Tensor } }).syn));
   bm.for_loop((i: number) => {
+    at(i);
     bp.share.save({ i, t: Math.fround(i * 0.1) });
     const spk = net.pre.call();
     const cur = net.projs.map((p) => (kind === 'HalfMg' || kind === 'Half' ? p.call(spk) : p.call()) as torch.Tensor);
@@ -109,6 +113,26 @@ test('merged Mg projections (one synapse): the second writes a fresh array, so t
   expect(syns.size).toBe(1);
   const a = run(fast, 'HalfMg'), b = run(slow, 'HalfMg');
   for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
+});
+
+test('a layer\'s weight, seed, probability or atomic changed between steps: the next product uses them, as the general path does', () => {
+  for (const kind of ['HalfMg', 'Half'] as const) {
+    const made: Layer[][] = [[], []];
+    const nets = [0, 1].map((j) => build(kind, j === 1, (nIn, nOut, k) => { const l = homo(nIn, nOut, k); made[j].push(l); return l; }));
+    const change = (j: number) => (i: number): void => {
+      const l = made[j][0];
+      if (i === 15) l.weight = 0.9;
+      if (i === 25) l.seed = 99;
+      if (i === 35) l.prob = 0.35;
+      if (i === 45) { l.weight = 0.25; l.atomic = false; }
+    };
+    const a = run(nets[0], kind, change(0)), b = run(nets[1], kind, change(1));
+    for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
+    // each change showed: the first projection's product differs from what it would have been (the first network
+    // again, unchanged)
+    const same = build(kind, false, homo), c = run(same, kind);
+    for (const i of [16, 26, 36, 46]) expect(a[i * 5]).not.toEqual(c[i * 5]);
+  }
 });
 
 test('a layer with a forward hook is called as usual (the hook runs every step)', () => {
