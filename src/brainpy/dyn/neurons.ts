@@ -91,7 +91,8 @@ abstract class _LifBase extends DynamicalSystem {
   /** Lif / LifRef state for the step kernels (V, t_last_spike, spike bytes, current, delta, conductance scratch). */
   private _ar: SnnArena | null = null;
   /** The arena's arrays (looked up once). */
-  private _k!: { V: Float32Array; I: Float32Array; In: Float32Array; G: Float32Array; T: Float32Array; B: Float32Array; S: Float32Array; SP: Uint8Array; IDX: Int32Array };
+  // the arena's arrays (padded), and the n-long views the Variables adopt (Vn, SPn, Tn)
+  private _k!: { V: Float32Array; I: Float32Array; In: Float32Array; G: Float32Array; T: Float32Array; B: Float32Array; S: Float32Array; SP: Uint8Array; IDX: Int32Array; Vn: Float32Array; SPn: Uint8Array; Tn: Float32Array };
   /** dt·exprel(−dt/tau) of the last (dt, tau). */
   private _c0 = { dt: NaN, tau: NaN, c: 0 };
   /** The spike count of the last arena step and the spike Variable's version after it (see _updateArena). */
@@ -153,15 +154,16 @@ abstract class _LifBase extends DynamicalSystem {
     ar.f32('V').fill(NaN, n);
     ar.f32('T').fill(-1e7);
     this._ar = ar;
-    this._k = { V: ar.f32('V'), I: ar.f32('I'), In: ar.f32('I').subarray(0, n), G: ar.f32('G'), T: ar.f32('T'), B: ar.f32('B'), S: ar.f32('S'), SP: ar.u8('SP'), IDX: ar.i32('IDX') };
-    this._sync(ar);
+    this._k = { V: ar.f32('V'), I: ar.f32('I'), In: ar.f32('I').subarray(0, n), G: ar.f32('G'), T: ar.f32('T'), B: ar.f32('B'), S: ar.f32('S'), SP: ar.u8('SP'), IDX: ar.i32('IDX'), Vn: ar.f32n('V'), SPn: ar.u8n('SP'), Tn: ar.f32n('T') };
+    this._sync();
   }
 
   /** Puts V, spike and t_last_spike on the arena (again, when their storage was replaced from outside: `V.data = …`). */
-  private _sync(ar: SnnArena): void {
-    adoptStorage(this.V, ar.f32n('V'));
-    if (this.spk_dtype === 'bool') adoptStorage(this.spike, ar.u8n('SP'));
-    if (this.t_last_spike) adoptStorage(this.t_last_spike, ar.f32n('T'));
+  private _sync(): void {
+    const k = this._k;
+    adoptStorage(this.V, k.Vn);
+    if (this.spk_dtype === 'bool') adoptStorage(this.spike, k.SPn);
+    if (this.t_last_spike) adoptStorage(this.t_last_spike, k.Tn);
   }
 
   private _slots = 0;
@@ -189,8 +191,8 @@ abstract class _LifBase extends DynamicalSystem {
     // SP still holds the last step's spikes (listed in IDX) unless the spike Variable was written or replaced since:
     // then the kernel clears only those bytes
     const spk = this.spike;
-    const prev = this.spk_dtype !== 'bool' || (spk.buffer === ar.u8n('SP') && spk.offset === 0 && spk._version.v === this._spVer) ? this._spPrev : -1;
-    this._sync(ar);
+    const prev = this.spk_dtype !== 'bool' || (spk.buffer === this._k.SPn && spk.offset === 0 && spk._version.v === this._spVer) ? this._spPrev : -1;
+    this._sync();
     const Sn = this._S;
     const ltc = this._ltc;
     // a number x is folded into the first conductance output's pass (x + g·(E − V)); else I is filled with x first
