@@ -160,7 +160,7 @@ export class DynamicalSystem extends Module {
     if (!Number.isInteger(ii)) fail(`${this.constructor.name}.step_run`, 'i', 'an integer step index', ii);
     const dt = share.load<number>('dt', get_dt());
     share.save({ i: ii, t: Math.fround(Math.fround(ii) * Math.fround(dt)) });
-    return this.update(...args);
+    return args.length === 1 ? this.update(args[0]) : this.update(...args); // a plain call for the usual one input
   }
 
   // ---- hooks ---------------------------------------------------------------------------------------------------------
