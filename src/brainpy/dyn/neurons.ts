@@ -90,8 +90,7 @@ abstract class _LifBase extends DynamicalSystem {
   private _S: Float32Array;
   /** Lif / LifRef state for the step kernels (V, t_last_spike, spike bytes, current, delta, conductance scratch). */
   private _ar: SnnArena | null = null;
-  /** The arena's arrays (looked up once). */
-  // the arena's arrays (padded), and the n-long views the Variables adopt (Vn, SPn, Tn)
+  /** The arena's arrays (looked up once): padded, and the n-long views the Variables adopt (Vn, SPn, Tn). */
   private _k!: { V: Float32Array; I: Float32Array; In: Float32Array; G: Float32Array; T: Float32Array; B: Float32Array; S: Float32Array; SP: Uint8Array; IDX: Int32Array; Vn: Float32Array; SPn: Uint8Array; Tn: Float32Array };
   /** dt·exprel(−dt/tau) of the last (dt, tau). */
   private _c0 = { dt: NaN, tau: NaN, c: 0 };

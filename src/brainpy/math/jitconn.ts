@@ -375,13 +375,13 @@ export function _prepare_mv(fn: string, kind: WeightKind, event: boolean, a: unk
   return { fn, kind, event, a: pa, b: pb, clen, p: parseRest(fn, [seed, options], false), call1: null };
 }
 
+const UNIT = [1]; // the stride of a contiguous 1-D product (shared, never written in place)
+
 /**
  * `_run_mv(prep, spikes, into)` for the common step of a JIT layer in an align-post projection — a 1-D bool spike
  * vector whose active positions are known (a neuron group's spike list), a homo number weight, the scatter form in
  * eras C/D — without the general call's set-up; null when any of that does not hold (then call _run_mv).
  */
-const UNIT = [1]; // the stride of a contiguous 1-D product (shared, never written in place)
-
 export function _event_homo_into(prep: PreparedMv, vector: Tensor, into: Float32Array): Tensor | null {
   const c1 = prep.call1;
   if (c1 === null || vector.dtype !== 'bool' || vector.ndim !== 1 || vector.shape[0] !== c1.inShape[0]) return null;
