@@ -130,15 +130,11 @@ export class DynamicalSystem extends Module {
   /** forward's body with hooks: before-update hooks, update, after-update hooks (plain calls for no or one argument). */
   private _hooked(args: any[]): any {
     const n = args.length;
-    for (const hook of this.before_updates.values()) {
-      if ((hook as { _receive_update_input?: boolean })._receive_update_input) invoke(hook, args);
-      else if (typeof hook === 'function') hook();
-      else hook.call();
-    }
+    for (const hook of this.before_updates.values()) invoke(hook, (hook as { _receive_update_input?: boolean })._receive_update_input ? args : NO_ARGS);
     const ret = n === 0 ? this.update() : n === 1 ? this.update(args[0]) : this.update(...args);
     for (const hook of this.after_updates.values()) {
-      const none = (hook as { _not_receive_update_output?: boolean })._not_receive_update_output;
-      if (typeof hook === 'function') { if (none) hook(); else hook(ret); } else if (none) hook.call(); else hook.call(ret);
+      if ((hook as { _not_receive_update_output?: boolean })._not_receive_update_output) invoke(hook, NO_ARGS);
+      else if (typeof hook === 'function') hook(ret); else hook.call(ret); // no array for the one output
     }
     return ret;
   }

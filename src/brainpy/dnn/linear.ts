@@ -790,7 +790,7 @@ abstract class JitLinear extends Layer {
   private _prep: jitconn.PreparedMv | null = null;
   private _prepKey: unknown[] = [];
 
-  /** Whether _prep is the checked call for the layer's present numbers (no weight arguments array made). */
+  /** Whether _prep is the checked call for the layer's present numbers (read without making the weight arguments array). */
   private _prepFresh(): boolean {
     const key = this._prepKey;
     return this._prep !== null && key[0] === this._warg(0) && key[1] === this._warg(1) && key[2] === this.prob && key[3] === this.seed
@@ -800,19 +800,24 @@ abstract class JitLinear extends Layer {
   /** _wargs(_weight())[k] (undefined past its end), without the array. */
   protected abstract _warg(k: 0 | 1): number | Tensor | undefined;
 
-  protected _mv(v: Tensor, into: Float32Array | null = null): Tensor {
+  /** Makes _prep the checked call for the layer's present numbers unless it is; false when a weight is a Tensor (none made). */
+  private _prepared(): boolean {
+    if (this._prepFresh()) return true;
     const a = this._wargs(this._weight());
+    if (typeof a[0] !== 'number' || (a.length > 1 && typeof a[1] !== 'number')) return false;
     const e = this._event;
-    if (typeof a[0] === 'number' && (a.length === 1 || typeof a[1] === 'number')) {
-      if (!this._prepFresh()) {
-        const fn = `bm.jitconn.${e ? 'event_' : ''}mv_prob_${this._kind}`;
-        this._prep = jitconn._prepare_mv(fn, this._kind, e, a[0], a[1], this.prob, this.seed, this._opts);
-        this._prepKey = [a[0], a[1], this.prob, this.seed, this.transpose, this.atomic, jitconn.get_default_rng(), this.num_in, this.num_out];
-      }
+    const fn = `bm.jitconn.${e ? 'event_' : ''}mv_prob_${this._kind}`;
+    this._prep = jitconn._prepare_mv(fn, this._kind, e, a[0], a[1], this.prob, this.seed, this._opts);
+    this._prepKey = [a[0], a[1], this.prob, this.seed, this.transpose, this.atomic, jitconn.get_default_rng(), this.num_in, this.num_out];
+    return true;
+  }
+
+  protected _mv(v: Tensor, into: Float32Array | null = null): Tensor {
+    if (this._prepared()) {
       if (into !== null) { const r = jitconn._event_homo_into(this._prep!, v, into); if (r !== null) return r; }
       return jitconn._run_mv(this._prep!, v, into);
     }
-    const o = this._opts;
+    const a = this._wargs(this._weight()), e = this._event, o = this._opts;
     switch (this._kind) {
       case 'homo': return (e ? jitconn.event_mv_prob_homo : jitconn.mv_prob_homo)(v, a[0], this.prob, this.seed, o);
       case 'uniform': return (e ? jitconn.event_mv_prob_uniform : jitconn.mv_prob_uniform)(v, a[0], a[1], this.prob, this.seed, o);
@@ -830,8 +835,6 @@ abstract class JitLinear extends Layer {
       || this.forward !== Layer.prototype.forward || this.update !== JitLinear.prototype.update) return null;
     const inLen = this.transpose ? this.num_out : this.num_in;
     if (x.shape[0] !== inLen) checkLast(`${this.constructor.name}.update`, x, inLen, this.transpose ? 'num_out (transpose=True)' : 'num_in');
-    // the checked call of the last step still holds: straight to the event product (what _mv would reach)
-    if (this._event && this._prepFresh()) { const r = jitconn._event_homo_into(this._prep!, x, into); if (r !== null) return r; }
     const w = this._weight();
     return this._mv(this._event ? x : asFloat(x, w === null ? 'float32' : weightDtype(w)), into);
   }
