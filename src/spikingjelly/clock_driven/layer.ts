@@ -31,56 +31,24 @@
  *  - QUIRK ElementWiseRecurrentContainer calls element_wise_function(y[t-1], x[t]) (its docstring says f(x, y)).
  *  - QUIRK LinearRecurrentContainer's rc is Linear(in_features + out_features, in_features): sub_module maps
  *    in_features -> out_features.
+ *
+ * The Dropout family, DropConnectLinear and the containers live in the private modules _layer_*.ts beside this file.
  */
-import { torch, nn, F } from '../../index';
+import { torch, nn } from '../../index';
 import { describe, fail } from '../../torch/utils/checks';
 import { pyArgs, pyFloat, type PyRest } from '../../torch/nn/modules/module';
 import { MemoryModule } from './base';
 import * as functional from './functional';
+import {
+  type Tensor, type Value, type Callable1, isT, pyBool, torchSize, num, posInt, bool, tensorArg, moduleArg, callableArg, call1,
+} from './_layer_args';
 
-type Tensor = torch.Tensor;
-type Value = Tensor | number;
-
-const isT = (v: unknown): v is Tensor => v instanceof torch.Tensor;
-const pyBool = (b: boolean): string => (b ? 'True' : 'False');
-const torchSize = (s: readonly number[]): string => `torch.Size([${s.join(', ')}])`;
-
-function num(fn: string, arg: string, v: unknown): number {
-  if (typeof v !== 'number' || Number.isNaN(v)) fail(fn, arg, 'a number', v);
-  return v;
-}
-
-function posInt(fn: string, arg: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(fn, arg, 'a positive integer', v);
-  return v;
-}
-
-function bool(fn: string, arg: string, v: unknown): boolean {
-  if (typeof v !== 'boolean') fail(fn, arg, 'a boolean', v);
-  return v;
-}
-
-function tensorArg(fn: string, arg: string, v: unknown): Tensor {
-  if (!isT(v)) fail(fn, arg, 'a Tensor', v);
-  return v;
-}
-
-function moduleArg(fn: string, arg: string, v: unknown): nn.Module {
-  if (!(v instanceof nn.Module)) fail(fn, arg, 'an nn.Module', v);
-  return v;
-}
-
-/** A callable layer argument: a Module (called with .call, as Python's module(x)) or a plain function. */
-export type Callable1 = nn.Module | ((x: Tensor) => Tensor);
-
-function callableArg(fn: string, arg: string, v: unknown): Callable1 {
-  if (!(v instanceof nn.Module) && typeof v !== 'function') fail(fn, arg, 'an nn.Module or a function', v);
-  return v as Callable1;
-}
-
-function call1(f: Callable1, x: Tensor): Tensor {
-  return f instanceof nn.Module ? (f.call(x) as Tensor) : f(x);
-}
+export { type Callable1 } from './_layer_args';
+export { Dropout, Dropout2d, MultiStepDropout, MultiStepDropout2d } from './_layer_dropout';
+export { type DropConnectLinearOptions, DropConnectLinear } from './_layer_dropconnect';
+export {
+  MultiStepContainer, SeqToANNContainer, type ElementWiseFunction, ElementWiseRecurrentContainer, LinearRecurrentContainer,
+} from './_layer_containers';
 
 // ---- NeuNorm ------------------------------------------------------------------------------------------------------------
 
@@ -211,95 +179,6 @@ export class AXAT extends nn.Module {
   }
 }
 
-// ---- Dropout family -------------------------------------------------------------------------------------------------------
-
-type DropoutRest = PyRest<[p: number | undefined], { p?: number }>;
-
-/** The p of a Dropout-family constructor (its class default when not given); 0.0.0.0.8 asserts 0 <= p < 1. */
-function dropoutP(fn: string, rest: readonly unknown[], dflt: number): number {
-  const p = pyArgs<{ p?: number }>(fn, ['p'], rest).p ?? dflt;
-  if (typeof p !== 'number' || !(p >= 0 && p < 1)) fail(fn, 'p', 'a number with 0 <= p < 1 (spikingjelly asserts it)', p);
-  return p;
-}
-
-/**
- * Dropout(p = 0.5): like nn.Dropout, but the mask drawn at the first step (memory `mask`, F.dropout of ones, so kept
- * elements are 1/(1 − p)) is kept for every step until reset(). In eval mode the input is returned as is.
- */
-export class Dropout extends MemoryModule {
-  declare mask: Tensor | null;
-  p: number;
-
-  constructor(...rest: DropoutRest) {
-    super();
-    const p = dropoutP(`layer.${new.target.name}`, rest, 0.5);
-    this.register_memory('mask', null);
-    this.p = p;
-  }
-
-  override extra_repr(): string {
-    return `p=${pyFloat(this.p)}`;
-  }
-
-  create_mask(x: Tensor): void {
-    this.mask = F.dropout(torch.ones_like(x.data), this.p, true);
-  }
-
-  override forward(x: Tensor): Tensor {
-    tensorArg(`${this._get_name()}.forward`, 'x', x);
-    if (this.training) {
-      if (this.mask === null) this.create_mask(x);
-      return x.mul(this.mask as Tensor);
-    }
-    return x;
-  }
-}
-
-/** Dropout2d(p = 0.2): Dropout with F.dropout2d's whole-channel mask ([N, C, H, W]; 3-D input is (N, C, L), as torch 1.13). */
-export class Dropout2d extends Dropout {
-  constructor(...rest: DropoutRest) {
-    super(dropoutP(`layer.${new.target.name}`, rest, 0.2));
-  }
-
-  override create_mask(x: Tensor): void {
-    this.mask = F.dropout2d(torch.ones_like(x.data), this.p, true);
-  }
-}
-
-function multiStepForward(m: Dropout, x_seq: Tensor): Tensor {
-  tensorArg(`${m._get_name()}.forward`, 'x_seq', x_seq);
-  if (m.training) {
-    if (m.mask === null) {
-      if (x_seq.ndim < 1 || x_seq.shape[0] === 0) fail(`${m._get_name()}.forward`, 'x_seq', 'a [T, ...] sequence with T >= 1', x_seq);
-      m.create_mask(x_seq.index(0));
-    }
-    return x_seq.mul(m.mask as Tensor);
-  }
-  return x_seq;
-}
-
-/** MultiStepDropout(p = 0.5): Dropout over a [T, …] sequence; the mask of x_seq[0] applies at every t. */
-export class MultiStepDropout extends Dropout {
-  constructor(...rest: DropoutRest) {
-    super(...rest);
-  }
-
-  override forward(x_seq: Tensor): Tensor {
-    return multiStepForward(this, x_seq);
-  }
-}
-
-/** MultiStepDropout2d(p = 0.5): Dropout2d over a [T, N, C, H, W] sequence; the mask of x_seq[0] applies at every t. */
-export class MultiStepDropout2d extends Dropout2d {
-  constructor(...rest: DropoutRest) {
-    super(dropoutP(`layer.${new.target.name}`, rest, 0.5));
-  }
-
-  override forward(x_seq: Tensor): Tensor {
-    return multiStepForward(this, x_seq);
-  }
-}
-
 // ---- SynapseFilter --------------------------------------------------------------------------------------------------------
 
 export interface SynapseFilterOptions { tau?: number; learnable?: boolean }
@@ -370,183 +249,6 @@ export class ChannelsPool extends nn.Module {
     const x_shape = x.shape.slice();
     const y = (this.pool.call(x.flatten(2).permute(0, 2, 1)) as Tensor).permute(0, 2, 1);
     return y.view([x_shape[0], -1, ...x_shape.slice(2)]);
-  }
-}
-
-// ---- DropConnectLinear ------------------------------------------------------------------------------------------------
-
-export interface DropConnectLinearOptions {
-  bias?: boolean; p?: number; samples_num?: number; invariant?: boolean; activation?: nn.Module | null;
-}
-
-/** Python's default `activation=nn.ReLU()` is evaluated once: every layer built without one shares it. */
-let DEFAULT_ACTIVATION: nn.ReLU | null = null;
-function defaultActivation(): nn.ReLU {
-  if (DEFAULT_ACTIVATION === null) DEFAULT_ACTIVATION = new nn.ReLU();
-  return DEFAULT_ACTIVATION;
-}
-
-/**
- * DropConnectLinear(in_features, out_features, bias = true, p = 0.5, samples_num = 1024, invariant = false,
- * activation = ReLU()) (Wan et al. 2013). Training: every connection (and bias) is dropped with probability p, one
- * mask per sample of the batch (memories dropped_w [N, out, in], dropped_b [N, out]); new masks at every forward, or,
- * with invariant, at the first forward after reset(). Inference (Algorithm 2): u ~ N(mu, sigma²) with
- * mu = (1 − p)·(xWᵀ + b), sigma² = p(1 − p)·(x²(W²)ᵀ + b²), samples_num samples drawn with torch.normal (PyTorch's
- * order), activation, mean over the samples.
- */
-export class DropConnectLinear extends MemoryModule {
-  declare dropped_w: Tensor | null;
-  declare dropped_b: Tensor | null;
-  in_features: number;
-  out_features: number;
-  weight: nn.Parameter;
-  bias: nn.Parameter | null;
-  p: number;
-  samples_num: number;
-  invariant: boolean;
-  activation: nn.Module | null;
-
-  constructor(in_features: number, out_features: number,
-    ...rest: PyRest<[bias: boolean | undefined, p: number | undefined, samples_num: number | undefined, invariant: boolean | undefined,
-      activation: nn.Module | null | undefined], DropConnectLinearOptions>) {
-    super();
-    const fn = 'layer.DropConnectLinear';
-    const o = pyArgs<DropConnectLinearOptions>(fn, ['bias', 'p', 'samples_num', 'invariant', 'activation'], rest);
-    posInt(fn, 'in_features', in_features);
-    posInt(fn, 'out_features', out_features);
-    const bias = bool(fn, 'bias', o.bias ?? true);
-    const p = num(fn, 'p', o.p ?? 0.5);
-    if (!(p >= 0 && p <= 1)) fail(fn, 'p', 'a probability in [0, 1]', p);
-    const samples_num = posInt(fn, 'samples_num', o.samples_num ?? 1024);
-    const invariant = bool(fn, 'invariant', o.invariant ?? false);
-    const activation = o.activation === undefined ? defaultActivation() : o.activation;
-    if (activation !== null && !(activation instanceof nn.Module)) fail(fn, 'activation', 'an nn.Module or null', activation);
-    this.in_features = in_features;
-    this.out_features = out_features;
-    this.weight = new nn.Parameter(torch.empty(out_features, in_features));
-    this.bias = bias ? new nn.Parameter(torch.empty(out_features)) : null;
-    this.reset_parameters();
-    this.p = p; // the probability of dropping a connection
-    this.register_memory('dropped_w', null);
-    if (this.bias !== null) this.register_memory('dropped_b', null);
-    this.samples_num = samples_num;
-    this.invariant = invariant;
-    this.activation = activation;
-  }
-
-  /** weight: kaiming_uniform_(a = √5); bias: U(−1/√fan_in, 1/√fan_in) (nn.Linear's initialisation). */
-  reset_parameters(): void {
-    nn.init.kaiming_uniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias !== null) {
-      const [fan_in] = nn.init._calculate_fan_in_and_fan_out(this.weight);
-      const bound = 1 / Math.sqrt(fan_in);
-      nn.init.uniform_(this.bias, -bound, bound);
-    }
-  }
-
-  /** Back to fully connected (memories reset); the activation is reset too when it has reset(). */
-  override reset(): void {
-    super.reset();
-    const act = this.activation as unknown as { reset?: unknown } | null;
-    if (act !== null && typeof act.reset === 'function') (act.reset as () => void).call(act);
-  }
-
-  /** Draws the masks of a batch: rand > p per connection ([batch_size, out, in]), then per bias ([batch_size, out]). */
-  drop(batch_size: number): void {
-    posInt('DropConnectLinear.drop', 'batch_size', batch_size);
-    // torch.rand_like(weight.unsqueeze(0).repeat([batch_size, 1, 1])) > p
-    const mask_w = torch.rand([batch_size, ...this.weight.shape]).gt(this.p);
-    this.dropped_w = this.weight.mul(mask_w);
-    if (this.bias !== null) {
-      const mask_b = torch.rand([batch_size, ...this.bias.shape]).gt(this.p);
-      this.dropped_b = this.bias.mul(mask_b);
-    }
-  }
-
-  override forward(input: Tensor): Tensor {
-    const fn = 'DropConnectLinear.forward';
-    tensorArg(fn, 'input', input);
-    if (this.training) {
-      if (input.ndim !== 2 || input.shape[1] !== this.in_features) {
-        // 0.0.0.0.8 multiplies per-sample masked weights with torch.bmm, which needs [batch_size, in_features]
-        throw new Error(`${fn}: in training mode input must have shape [batch_size, ${this.in_features}], got shape [${input.shape.join(', ')}]`);
-      }
-      if (this.invariant) {
-        if (this.dropped_w === null) this.drop(input.shape[0]);
-      } else {
-        this.drop(input.shape[0]);
-      }
-      const dw = this.dropped_w as Tensor;
-      if (dw.shape[0] !== input.shape[0]) {
-        throw new Error(`${fn}: invariant masks were drawn for batch size ${dw.shape[0]}, got input of shape [${input.shape.join(', ')}] (reset() first)`);
-      }
-      let ret = torch.bmm(dw, input.unsqueeze(-1)).squeeze(-1);
-      if (this.bias !== null) ret = ret.add(this.dropped_b as Tensor);
-      return this.activation === null ? ret : (this.activation.call(ret) as Tensor);
-    }
-    if (input.ndim < 1 || input.shape[input.ndim - 1] !== this.in_features) {
-      throw new Error(`${fn}: input must have shape [*, ${this.in_features}], got shape [${input.shape.join(', ')}]`);
-    }
-    const mu = F.linear(input, this.weight, this.bias).mul(1 - this.p); // shape = [batch_size, out_features]
-    const sigma2 = F.linear(input.square(), this.weight.square(), this.bias === null ? null : this.bias.square()).mul(this.p * (1 - this.p));
-    const scale = sigma2.sqrt();
-    checkNormalArgs(mu, scale);
-    const shape = [this.samples_num, ...mu.shape];
-    // torch.distributions.Normal(mu, scale).sample([samples_num]): torch.normal(loc.expand(shape), scale.expand(shape))
-    const samples = torch.no_grad(() => torch.normal(mu.expand(shape), scale.expand(shape)));
-    const ret = this.activation === null ? samples : (this.activation.call(samples) as Tensor);
-    return ret.mean(0);
-  }
-
-  override extra_repr(): string {
-    return `in_features=${this.in_features}, out_features=${this.out_features}, bias=${pyBool(this.bias !== null)}, ` +
-      `p=${pyFloat(this.p)}, invariant=${pyBool(this.invariant)}`;
-  }
-}
-
-/** torch.distributions.Normal's argument validation (on by default): loc real (not NaN), scale > 0. */
-function checkNormalArgs(loc: Tensor, scale: Tensor): void {
-  const shape = `(Tensor of shape (${loc.shape.join(', ')}))`;
-  if (loc.isnan().any().item()) {
-    throw new Error(`DropConnectLinear.forward: Expected parameter loc ${shape} of distribution Normal to satisfy the constraint Real(), but found invalid values (NaN) — mu = (1 - p)·linear(input) has NaN`);
-  }
-  if (scale.le(0).logical_or(scale.isnan()).any().item()) {
-    throw new Error(`DropConnectLinear.forward: Expected parameter scale ${shape} of distribution Normal to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values — ` +
-      'in eval mode sigma = sqrt(p·(1 - p)·(input²·weight²ᵀ + bias²)) must be > 0 everywhere (it is 0 for p = 0, or for an all-zero input row without bias); spikingjelly 0.0.0.0.8 raises the same ValueError');
-  }
-}
-
-// ---- containers ---------------------------------------------------------------------------------------------------------
-
-/** MultiStepContainer(...modules): runs a Sequential of single-step modules over a [T, N, …] sequence, step by step. */
-export class MultiStepContainer extends nn.Sequential {
-  constructor(...args: (nn.Module | Map<string, nn.Module> | Record<string, nn.Module>)[]) {
-    super(...args);
-  }
-
-  override forward(x_seq: Tensor): Tensor {
-    tensorArg('MultiStepContainer.forward', 'x_seq', x_seq);
-    if (x_seq.ndim < 1) fail('MultiStepContainer.forward', 'x_seq', 'a [T, batch_size, ...] sequence', x_seq);
-    const y_seq: Tensor[] = [];
-    for (let t = 0; t < x_seq.shape[0]; t++) y_seq.push(super.forward(x_seq.index(t)) as Tensor);
-    for (let t = 0; t < y_seq.length; t++) y_seq[t] = y_seq[t].unsqueeze(0);
-    return torch.cat(y_seq, 0);
-  }
-}
-
-/** SeqToANNContainer(...modules): runs stateless modules once on a [T, N, …] sequence flattened to [T·N, …]. */
-export class SeqToANNContainer extends nn.Sequential {
-  constructor(...args: (nn.Module | Map<string, nn.Module> | Record<string, nn.Module>)[]) {
-    super(...args);
-  }
-
-  override forward(x_seq: Tensor): Tensor {
-    tensorArg('SeqToANNContainer.forward', 'x_seq', x_seq);
-    if (x_seq.ndim < 2) fail('SeqToANNContainer.forward', 'x_seq', 'a [T, batch_size, ...] sequence', x_seq);
-    const y_shape = [x_seq.shape[0], x_seq.shape[1]];
-    const y_seq = super.forward(x_seq.flatten(0, 1)) as Tensor;
-    y_shape.push(...y_seq.shape.slice(1));
-    return y_seq.view(y_shape);
   }
 }
 
@@ -687,88 +389,5 @@ export class ConvBatchNorm2d extends nn.Module {
   /** A new nn.Conv2d (with bias) computing conv → bn as bn computes in eval mode. */
   get_fused_conv(): nn.Conv2d {
     return functional.fuse_convbn2d(this.conv, this.bn);
-  }
-}
-
-// ---- recurrent containers -----------------------------------------------------------------------------------------------
-
-/** The element-wise function of ElementWiseRecurrentContainer, called f(y[t-1], x[t]). */
-export type ElementWiseFunction = (y: Tensor, x: Tensor) => Tensor;
-
-/**
- * ElementWiseRecurrentContainer(sub_module, element_wise_function): y[t] = sub_module(f(y[t-1], x[t])), y[-1] = 0
- * (memory y, reset value null). QUIRK: f receives the previous output first, as 0.0.0.0.8 calls it. extra_repr prints
- * the function as `<function name>` (Python adds its memory address).
- */
-export class ElementWiseRecurrentContainer extends MemoryModule {
-  declare y: Tensor | null;
-  sub_module: Callable1;
-  element_wise_function: ElementWiseFunction;
-
-  constructor(sub_module: Callable1, element_wise_function: ElementWiseFunction) {
-    super();
-    const fn = 'layer.ElementWiseRecurrentContainer';
-    this.sub_module = callableArg(fn, 'sub_module', sub_module);
-    if (typeof element_wise_function !== 'function') fail(fn, 'element_wise_function', 'a function (y, x) => Tensor', element_wise_function);
-    this.element_wise_function = element_wise_function;
-    this.register_memory('y', null);
-  }
-
-  override forward(x: Tensor): Tensor {
-    tensorArg('ElementWiseRecurrentContainer.forward', 'x', x);
-    if (this.y === null) this.y = torch.zeros_like(x.data);
-    this.y = call1(this.sub_module, this.element_wise_function(this.y as Tensor, x));
-    return this.y as Tensor;
-  }
-
-  override extra_repr(): string {
-    return `element-wise function=<function ${this.element_wise_function.name || '<lambda>'}>`;
-  }
-}
-
-/**
- * LinearRecurrentContainer(sub_module, in_features, out_features, bias = true): i[t] = rc(cat(x[t], y[t-1])),
- * y[t] = sub_module(i[t]), y[-1] = 0 (memory y, reset value null), with rc = Linear(in_features + out_features,
- * in_features, bias). x[t]: [N, *, in_features]; y[t]: [N, *, out_features].
- */
-export class LinearRecurrentContainer extends MemoryModule {
-  declare y: Tensor | null;
-  sub_module_out_features: number;
-  rc: nn.Linear;
-  sub_module: Callable1;
-
-  constructor(sub_module: Callable1, in_features: number, out_features: number,
-    ...rest: PyRest<[bias: boolean | undefined], { bias?: boolean }>) {
-    super();
-    const fn = 'layer.LinearRecurrentContainer';
-    const o = pyArgs<{ bias?: boolean }>(fn, ['bias'], rest);
-    posInt(fn, 'in_features', in_features);
-    posInt(fn, 'out_features', out_features);
-    const bias = bool(fn, 'bias', o.bias ?? true);
-    callableArg(fn, 'sub_module', sub_module);
-    this.sub_module_out_features = out_features;
-    this.rc = new nn.Linear(in_features + out_features, in_features, bias);
-    this.sub_module = sub_module;
-    this.register_memory('y', null);
-  }
-
-  override forward(x: Tensor): Tensor {
-    const fn = 'LinearRecurrentContainer.forward';
-    tensorArg(fn, 'x', x);
-    if (x.ndim < 2) {
-      // 0.0.0.0.8: torch.cat fails ("Tensors must have same number of dimensions: got 1 and 2")
-      throw new Error(`${fn}: x must have shape [N, *, in_features] (at least 2 dimensions), got shape [${x.shape.join(', ')}]`);
-    }
-    if (this.y === null) {
-      if (x.ndim === 2) {
-        this.y = torch.zeros([x.shape[0], this.sub_module_out_features], { dtype: x.dtype });
-      } else {
-        const out_shape = [x.shape[0], ...x.shape.slice(1, -1), this.sub_module_out_features];
-        this.y = torch.zeros(out_shape, { dtype: x.dtype });
-      }
-    }
-    const xy = torch.cat([x, this.y as Tensor], -1);
-    this.y = call1(this.sub_module, this.rc.call(xy) as Tensor);
-    return this.y as Tensor;
   }
 }
