@@ -20,7 +20,7 @@ import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
 import os from 'os';
 import { F, nn, optim, torch } from '../src/index';
-import { functional, neuron, surrogate } from '../src/spikingjelly/index';
+import { functional, neuron } from '../src/spikingjelly/index';
 import { PythonNet } from '../examples/spikingjelly/conv_mnist';
 
 type Tensor = torch.Tensor;

@@ -197,7 +197,7 @@ function makeFrame(width: number, height: number, xlim: [number, number], ylim: 
 /** Document head, background, clip path, axes box, ticks, tick labels, axis labels and title. */
 function axes(f: Frame, xlabel: string, ylabel: string, title: string | null): { head: string; tail: string } {
   const pw = f.width - f.left - f.right, ph = f.height - f.top - f.bottom;
-  const x0 = f.left, y0 = f.top + ph, x1 = f.left + pw, y1 = f.top;
+  const x0 = f.left, y0 = f.top + ph, y1 = f.top;
   const out: string[] = [];
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${f.width}" height="${f.height}" viewBox="0 0 ${f.width} ${f.height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`);

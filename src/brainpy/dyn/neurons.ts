@@ -31,7 +31,7 @@ import { get_dt } from '../math/environment';
 import { exprel_f32 } from '../math/others';
 import { Variable } from '../math/variables';
 import { SnnArena, TouchList, setSparseHint } from '../../torch/utils/kernels';
-import { adoptStorage, checkInit, checkKeys, checkMethod, f32, initVariable, num, requireNonBatching, toVarshape, u8, type StateInit } from './_common';
+import { adoptStorage, checkInit, checkKeys, checkMethod, f32, num, toVarshape, u8, type StateInit } from './_common';
 import { isCondCurrent } from './outs';
 import { Expon } from './synapses';
 import { assignState, checkBatchSize, checkLifMode, checkSpkFun, initStateV, lifTensorUpdate, modeBatch, stateShape, type SpkFun } from './_lif_training';

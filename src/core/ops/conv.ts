@@ -16,7 +16,7 @@
  * Scratch (im2col columns, gradient blocks, float64 accumulators) lives in module-level typed arrays that grow to the
  * largest size used and are reused, so steady-state training allocates only the op outputs.
  */
-import { checkOptions, describe, fail } from '../errors';
+import { describe, fail } from '../errors';
 import { gemm } from '../kernels/gemm';
 import { defineOp, op1, type OpDef } from '../registry';
 import { fmt } from '../shape';

@@ -4,7 +4,6 @@
  * argument errors.
  */
 import { readFileSync } from 'fs';
-import { join } from 'path';
 import * as torch from '../../../src/torch/index';
 import type { EncodedTensor } from '../../../src/fixtures/tensorjson';
 import { expectClose, fromFixture, FIX, IND, PTR } from './csr_helpers';
