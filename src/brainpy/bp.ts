@@ -12,6 +12,6 @@ export * as algorithms from './algorithms/index';
 export { share } from './context';
 export * as dyn from './dyn/index';
 export { DynamicalSystem } from './dynsys';
-export { VarDelay, register_delay_by_return, register_delay_of_target } from './delay';
+export { VarDelay, DelayAccess, init_delay_by_return, register_delay_by_return, register_delay_of_target } from './delay';
 export { DynSysGroup } from './dyn/group';
 export * as visualize from './visualize';

@@ -26,7 +26,8 @@
  *   retrieve(0) reads row (−i − 1) mod L (rotation) or the last row (concat: Python's index −1).
  * - `init`: a number, a Tensor broadcast to [L, ...target.shape], or `(shape, dtype) => Tensor`; null: zeros (487-492).
  * - `at` returns a snapshot copy (JAX arrays are immutable; the buffer row is overwritten later).
- * Not ported: `at(entry, ...indices)`, per-neuron (array) delays, DataDelay / DelayAccess / ReturnInfo targets.
+ * Not ported: `at(entry, ...indices)`, per-neuron (array) delays, DataDelay / ReturnInfo targets.
+ * `init_delay_by_return(info)` makes a VarDelay of a Variable; `DelayAccess` reads one entry (the align-pre projections).
  *
  * `register_delay_by_return(target)` (621-637): the target (a neuron group: `return_info()` is its spike Variable) gets
  * one VarDelay stored as its after-update hook under the key `'_*_delay_of_'`, fed with the target's update return
@@ -261,17 +262,38 @@ export class VarDelay extends DynamicalSystem {
   override toString(): string { return `VarDelay(step=${this.max_length}, shape=[${this.target.shape.join(', ')}], method=${this.method})`; }
 }
 
+/** BrainPy's init_delay_by_return(info, initial_delay_data = null): a VarDelay of the Variable `info` (ReturnInfo is not ported). */
+export function init_delay_by_return(info: unknown, initial_delay_data: DelayInit | null = null): VarDelay {
+  if (!(info instanceof Variable)) fail('init_delay_by_return', 'info', 'a bm.Variable (a return_info())', info);
+  return new VarDelay(info as Variable, { init: initial_delay_data });
+}
+
 /** BrainPy's register_delay_by_return(target): the VarDelay of the target's return_info(), one per target. */
 export function register_delay_by_return(target: DynamicalSystem): VarDelay {
   if (!(target instanceof DynamicalSystem)) fail('register_delay_by_return', 'target', 'a bp.DynamicalSystem', target);
-  if (!target.has_aft_update(delay_identifier)) {
-    const info = target.return_info();
-    if (!(info instanceof Variable)) fail('register_delay_by_return', 'target.return_info()', 'a bm.Variable', info);
-    target.add_aft_update(delay_identifier, new VarDelay(info));
-  }
+  if (!target.has_aft_update(delay_identifier)) target.add_aft_update(delay_identifier, init_delay_by_return(target.return_info()));
   const d = target.get_aft_update(delay_identifier);
   if (!(d instanceof VarDelay)) throw new Error(`register_delay_by_return: ${target.name}'s after-update ${JSON.stringify(delay_identifier)} is not a VarDelay`);
   return d;
+}
+
+/**
+ * BrainPy's DelayAccess(delay, time, delay_entry = null): registers the entry `delay_entry` (its own name when null)
+ * with `time` on `delay`; calling it reads `delay.at(entry)`. Its reset_state does nothing, as upstream's.
+ */
+export class DelayAccess extends DynamicalSystem {
+  readonly delay: VarDelay;
+  readonly delay_entry: string;
+  constructor(delay: VarDelay, time: number | null, delay_entry: string | null = null) {
+    if (!(delay instanceof VarDelay)) fail('bp.DelayAccess', 'delay', 'a bp.VarDelay', delay);
+    if (delay_entry !== null && typeof delay_entry !== 'string') fail('bp.DelayAccess', 'delay_entry', 'a string or null', delay_entry);
+    super({ mode: delay.mode });
+    this.delay = delay;
+    this.delay_entry = delay_entry ?? this.name;
+    delay.register_entry(this.delay_entry, time);
+  }
+  override update(): Tensor { return this.delay.at(this.delay_entry); }
+  override reset_state(): void { /* upstream: pass (the delay is reset by its owner) */ }
 }
 
 export { register_delay_by_return as register_delay_of_target };

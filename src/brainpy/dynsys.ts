@@ -287,6 +287,22 @@ export class DynamicalSystem extends Module {
 }
 dsForward = DynamicalSystem.prototype.forward;
 
+/** BrainPy's Projection: the base of all projections (DynSysGroup updates them first). */
+export abstract class Projection extends DynamicalSystem {
+  /** Properties that are references to other models (not children of the projection). */
+  static readonly _invisible_nodes: readonly string[] = [];
+
+  /** Resets the dynamical systems the projection owns, not the ones it references (`_invisible_nodes`). */
+  override reset_state(batch_size?: number | null): void {
+    noBatch(this, batch_size);
+    const invisible = (this.constructor as typeof Projection)._invisible_nodes;
+    for (const [k, v] of Object.entries(this)) {
+      if (invisible.includes(k)) continue;
+      if (v instanceof DynamicalSystem && v !== this) v.reset_state();
+    }
+  }
+}
+
 /** For the pieces that run in NonBatchingMode only: a batch size given to their reset_state raises. */
 export function noBatch(self: DynamicalSystem, batch_size: number | null | undefined): void {
   if (batch_size !== undefined && batch_size !== null) {

@@ -17,7 +17,7 @@
 import { fail, isPlainObject } from '../../torch/utils/checks';
 import { DynamicalSystem } from '../dynsys';
 import type { Mode } from '../math/modes';
-import { Projection } from './projections';
+import { Projection } from '../dynsys';
 
 /** BrainPy's `Dynamic`: a model with state of its own shape (neuron groups, synapses). */
 export function _isDynamic(x: DynamicalSystem): boolean {

@@ -1,5 +1,6 @@
 /**
- * brainpy.dyn projections with the align-post reduction (BrainPy 2.x, brainpy/_src/dyn/projections/aligns.py):
+ * brainpy.dyn projections with the align-post reduction (BrainPy 2.x, brainpy/_src/dyn/projections/align_post.py,
+ * aligns.py in earlier 2.x releases):
  * HalfProjAlignPostMg, FullProjAlignPostMg, HalfProjAlignPost, FullProjAlignPost.
  *
  *     bp.dyn.HalfProjAlignPostMg(comm=…, syn=bp.dyn.Expon.desc(4000, tau=5.), out=bp.dyn.COBA.desc(E=0.), post=N)
@@ -21,83 +22,39 @@
  * - `out_label` prefixes the input key as `label // name` (so `post.sum_current_inputs(V, { label })` selects it).
  * `comm` is any callable layer (bp.dnn: Dense, EventJitFPHomoLinear, EventCSRLinear, …) mapping pre → post values.
  */
-import { Tensor } from '../../torch/index';
-import { fail, isPlainObject } from '../../torch/utils/checks';
-import { register_delay_of_target, type VarDelay } from '../delay';
-import { DynamicalSystem, noBatch, type InputFun } from '../dynsys';
-import { ParamDescriber } from '../mixin';
-import type { Mode } from '../math/modes';
-import type { SynOut } from './outs';
+import { Tensor } from '../../../torch/index';
+import { fail } from '../../../torch/utils/checks';
+import { register_delay_of_target, type VarDelay } from '../../delay';
+import { DynamicalSystem, Projection, type InputFun } from '../../dynsys';
+import { ParamDescriber } from '../../mixin';
+import type { Mode } from '../../math/modes';
+import type { SynOut } from '../outs';
+import {
+  callComm, checkComm, checkDelay, checkDS, checkLabel, checkOutInstance, parseArgs, projOptions, type Comm,
+} from './utils';
 
 /** A synapse usable by align-post projections (bp.dyn.Expon): `call(x?)` decays (then adds x) and returns g. */
 export interface AlignPostSyn extends DynamicalSystem {
   align_post_input_add(x: Tensor | number): void;
 }
 
-type Comm = { call(x: Tensor): Tensor } | ((x: Tensor) => Tensor);
-
-/** BrainPy's Projection: the base of all projections (DynSysGroup updates them first). */
-export abstract class Projection extends DynamicalSystem {
-  /** Properties that are references to other models (not children of the projection). */
-  static readonly _invisible_nodes: readonly string[] = [];
-
-  /** Resets the dynamical systems the projection owns, not the ones it references (`_invisible_nodes`). */
-  override reset_state(batch_size?: number | null): void {
-    noBatch(this, batch_size);
-    const invisible = (this.constructor as typeof Projection)._invisible_nodes;
-    for (const [k, v] of Object.entries(this)) {
-      if (invisible.includes(k)) continue;
-      if (v instanceof DynamicalSystem && v !== this) v.reset_state();
-    }
-  }
-}
-
-function callComm(comm: Comm, x: Tensor): Tensor {
-  const r = typeof comm === 'function' ? comm(x) : comm.call(x);
-  if (!(r instanceof Tensor)) throw new Error(`align-post projection: comm must return a Tensor, got ${typeof r}`);
-  return r;
+/** Python's `f'{out_label} // {syn.identifier} // {out.identifier}'` (None → 'None'). */
+function postRepr(label: string | null, syn: ParamDescriber, out: ParamDescriber): string {
+  return `${label ?? 'None'} // ${syn.identifier} // ${out.identifier}`;
 }
 
 /**
  * comm(x) for a synapse's add: written into the synapse's own array (bp.dyn.Expon's P, beside g) when both allow it
  * (an event JIT layer called plainly), so that the add is one SIMD pass; else called as usual.
  */
-function commFor(comm: Comm, x: Tensor, syn: AlignPostSyn): Tensor {
+function commFor(who: string, comm: Comm, x: Tensor, syn: AlignPostSyn): Tensor {
   const c = comm as { _call_into?: (x: Tensor, into: Float32Array) => Tensor | null };
   if (typeof c._call_into === 'function') {
     const into = (syn as { _delta_buffer?: () => Float32Array | null })._delta_buffer?.() ?? null;
     const r = into !== null ? c._call_into(x, into) : null;
     if (r !== null) return r;
   }
-  return callComm(comm, x);
-}
-
-function checkComm(fn: string, comm: unknown): Comm {
-  if (typeof comm === 'function') return comm as Comm;
-  if (typeof comm === 'object' && comm !== null && typeof (comm as { call?: unknown }).call === 'function') return comm as Comm;
-  return fail(fn, 'comm', 'a layer (an object with call(x)) or a function', comm);
-}
-
-function checkDS(fn: string, arg: string, x: unknown): DynamicalSystem {
-  if (!(x instanceof DynamicalSystem)) fail(fn, arg, 'a bp.DynamicalSystem', x);
-  return x as DynamicalSystem;
-}
-
-function checkLabel(fn: string, label: unknown): string | null {
-  if (label === undefined || label === null) return null;
-  if (typeof label !== 'string') fail(fn, 'out_label', 'a string or null', label);
-  return label as string;
-}
-
-function checkDelay(fn: string, delay: unknown): number | null {
-  if (delay === undefined || delay === null) return null;
-  if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0) fail(fn, 'delay', 'null or a non-negative number (ms)', delay);
-  return delay as number;
-}
-
-/** Python's `f'{out_label} // {syn.identifier} // {out.identifier}'` (None → 'None'). */
-function postRepr(label: string | null, syn: ParamDescriber, out: ParamDescriber): string {
-  return `${label ?? 'None'} // ${syn.identifier} // ${out.identifier}`;
+  return callComm(who, comm, x);
 }
 
 /** The before-update hook of the post group: decay the merged synapse and bind its g to the output. */
@@ -122,13 +79,6 @@ function checkSynInstance(fn: string, syn: unknown): AlignPostSyn {
   return syn as AlignPostSyn;
 }
 
-function checkOutInstance(fn: string, out: unknown): SynOut {
-  if (!(out instanceof DynamicalSystem) || typeof (out as { bind_cond?: unknown }).bind_cond !== 'function') {
-    return fail(fn, 'out', 'a synaptic output with bind_cond (bp.dyn.COBA / CUBA or its .desc(...))', out);
-  }
-  return out as SynOut;
-}
-
 /** The shared synapse/output of `post` for these descriptors (built and registered on first use). */
 function alignPostAddBefUpdate(fn: string, label: string | null, synDesc: unknown, outDesc: unknown, post: DynamicalSystem, projName: string): _AlignPost {
   if (!(synDesc instanceof ParamDescriber)) fail(fn, 'syn', 'a descriptor (bp.dyn.Expon.desc(...))', synDesc);
@@ -136,7 +86,7 @@ function alignPostAddBefUpdate(fn: string, label: string | null, synDesc: unknow
   const key = postRepr(label, synDesc as ParamDescriber, outDesc as ParamDescriber);
   if (!post.has_bef_update(key)) {
     const syn = checkSynInstance(fn, (synDesc as ParamDescriber).call());
-    const out = checkOutInstance(fn, (outDesc as ParamDescriber).call());
+    const out = checkOutInstance(fn, (outDesc as ParamDescriber).call(), true);
     post.add_inp_fun(projName, out as InputFun, label);
     post.add_bef_update(key, new _AlignPost(syn, out));
     attachSyn(post, syn);
@@ -146,38 +96,11 @@ function alignPostAddBefUpdate(fn: string, label: string | null, synDesc: unknow
   return hook;
 }
 
-interface ProjOptions { name?: string | null; mode?: Mode | null }
-
 export interface HalfProjArgs { comm: unknown; syn: unknown; out: unknown; post: DynamicalSystem; out_label?: string | null; name?: string | null; mode?: Mode | null }
 export interface FullProjArgs extends HalfProjArgs { pre: DynamicalSystem; delay?: number | null }
 
 const HALF_KEYS = ['comm', 'syn', 'out', 'post', 'out_label', 'name', 'mode'];
 const FULL_KEYS = ['pre', 'delay', ...HALF_KEYS];
-
-/** Positional (Python order) or one keyword object → the keyword object. */
-function parseArgs(fn: string, order: readonly string[], args: unknown[]): Record<string, unknown> {
-  if (args.length === 1 && isPlainObject(args[0]) && 'comm' in (args[0] as object)) {
-    const o = args[0] as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!order.includes(k)) throw new Error(`${fn}: unknown argument ${JSON.stringify(k)}; expected one of ${order.join(', ')}`);
-    return o;
-  }
-  const positional = order.filter((k) => k !== 'name' && k !== 'mode');
-  const o: Record<string, unknown> = {};
-  let rest = args;
-  if (rest.length > positional.length) {
-    const last = rest[rest.length - 1];
-    if (!isPlainObject(last) || rest.length > positional.length + 1) throw new Error(`${fn}: expected at most ${positional.length} positional arguments (${positional.join(', ')}) and an options object { name, mode }`);
-    for (const k of Object.keys(last as object)) if (k !== 'name' && k !== 'mode') throw new Error(`${fn}: unknown option ${JSON.stringify(k)}; expected name, mode`);
-    Object.assign(o, last);
-    rest = rest.slice(0, -1);
-  }
-  rest.forEach((v, k) => { o[positional[k]] = v; });
-  return o;
-}
-
-function projOptions(o: Record<string, unknown>): ProjOptions {
-  return { name: (o.name ?? null) as string | null, mode: (o.mode ?? null) as Mode | null };
-}
 
 /** Sets up the delay of a Full* projection: the pre group's VarDelay with an entry named after the projection. */
 function setupDelay(proj: DynamicalSystem, pre: DynamicalSystem, delay: number | null): VarDelay {
@@ -210,7 +133,7 @@ export class HalfProjAlignPostMg extends Projection {
 
   /** g += comm(x) now (decayed later in this step by the post group's hook); returns comm(x). */
   override update(x: Tensor): Tensor {
-    const current = commFor(this.comm, x, this.syn);
+    const current = commFor(this.constructor.name, this.comm, x, this.syn);
     this.syn.align_post_input_add(current);
     return current;
   }
@@ -244,7 +167,7 @@ export class FullProjAlignPostMg extends Projection {
   /** x = delayed (or current) pre spikes; g += comm(x); returns comm(x). */
   override update(): Tensor {
     const x = this.delay.at(this.name);
-    const current = commFor(this.comm, x, this.syn);
+    const current = commFor(this.constructor.name, this.comm, x, this.syn);
     this.syn.align_post_input_add(current);
     return current;
   }
@@ -267,7 +190,7 @@ export class HalfProjAlignPost extends Projection {
     super(projOptions(o));
     this.comm = checkComm(fn, o.comm);
     this.syn = checkSynInstance(fn, buildOrUse(o.syn));
-    this.out = checkOutInstance(fn, buildOrUse(o.out));
+    this.out = checkOutInstance(fn, buildOrUse(o.out), true);
     this.post = checkDS(fn, 'post', o.post);
     this.out_label = checkLabel(fn, o.out_label);
     this.post.add_inp_fun(this.name, this.out as InputFun, this.out_label);
@@ -276,7 +199,7 @@ export class HalfProjAlignPost extends Projection {
 
   /** g = syn(comm(x)) (decay, then add); out.bind_cond(g); returns comm(x). */
   override update(x: Tensor): Tensor {
-    const current = commFor(this.comm, x, this.syn);
+    const current = commFor(this.constructor.name, this.comm, x, this.syn);
     const g = this.syn.call(current);
     this.out.bind_cond(g);
     return current;
@@ -301,7 +224,7 @@ export class FullProjAlignPost extends Projection {
     this.pre = checkDS(fn, 'pre', o.pre);
     this.comm = checkComm(fn, o.comm);
     this.syn = checkSynInstance(fn, buildOrUse(o.syn));
-    this.out = checkOutInstance(fn, buildOrUse(o.out));
+    this.out = checkOutInstance(fn, buildOrUse(o.out), true);
     this.post = checkDS(fn, 'post', o.post);
     this.out_label = checkLabel(fn, o.out_label);
     this.delay = setupDelay(this, this.pre, checkDelay(fn, o.delay));
@@ -312,7 +235,7 @@ export class FullProjAlignPost extends Projection {
   /** x = delayed (or current) pre spikes; g = syn(comm(x)); out.bind_cond(g); returns g. */
   override update(): Tensor {
     const x = this.delay.at(this.name);
-    const g = this.syn.call(commFor(this.comm, x, this.syn));
+    const g = this.syn.call(commFor(this.constructor.name, this.comm, x, this.syn));
     this.out.bind_cond(g);
     return g;
   }
