@@ -157,6 +157,18 @@ function floatVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
       // eras C/D sum the inputs in float64 then multiply; era B sums in float32 (the vector dtype)
       const weight = op.a;
       const acc32 = f32 && op.rng === 'mt19937-b';
+      // lines met again are read back from the cache: the same positions in the same order, so the same sums (era B
+      // walks one stream in order and is never cached, so its float32 accumulation does not arise here)
+      const cache = walker.sequential ? null : lineCacheFor(specOf(op, g.lineLen), g.nLines);
+      if (cache !== null) {
+        for (let o = 0; o < g.nLines; o++) {
+          const r = cachedLine(o, walker, cache, idx, w), ids = r.ids, end = r.at + r.cnt;
+          let acc = 0;
+          for (let t = r.at; t < end; t++) acc += x[ids[t]];
+          out[o] = acc * weight;
+        }
+        return;
+      }
       if (walker.sumLine) {
         for (let o = 0; o < g.nLines; o++) out[o] = walker.sumLine(o, x, acc32) * weight;
         return;
@@ -191,11 +203,17 @@ function floatVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
   const seq = walker.sequential;
   if (op.kind === 'homo') {
     const weight = op.a;
+    const cache = seq ? null : lineCacheFor(specOf(op, g.lineLen), g.nLines);
     for (let i = 0; i < g.nLines; i++) {
       const xi = x[i];
       if (xi === 0 && !seq) continue; // adds exact zeros (finite weight)
-      const cnt = walker.fill(i, idx, w);
       const vw = f32 ? fr(xi * weight) : xi * weight;
+      if (cache !== null) {
+        const r = cachedLine(i, walker, cache, idx, w), ids = r.ids, end = r.at + r.cnt;
+        for (let t = r.at; t < end; t++) out[ids[t]] += vw;
+        continue;
+      }
+      const cnt = walker.fill(i, idx, w);
       for (let t = 0; t < cnt; t++) out[idx[t]] += vw;
     }
   } else {

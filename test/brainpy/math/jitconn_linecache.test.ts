@@ -1,7 +1,7 @@
 /**
- * The generated-line cache of the JIT-connectivity event kernels (jitconn_walk.ts LineCache): a line read back from the
- * cache gives exactly the positions and weights of regenerating it, for every era and weight kind, and a kernel call
- * over lines met before equals the same call on a fresh cache.
+ * The generated-line cache of the JIT-connectivity kernels (jitconn_walk.ts LineCache; the event products and the float
+ * homo products read it): a line read back from the cache gives exactly the positions and weights of regenerating it,
+ * for every era and weight kind, and a kernel call over lines met before equals the same call on a fresh cache.
  */
 import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
@@ -80,3 +80,24 @@ test('a JIT layer reuses its checked call only while its numbers stay the same',
   // errors still name the function and the argument
   expect(() => layer.call(torch.Tensor.fromBuffer(new Uint8Array(7), [7], 'bool'))).toThrow(/num_in = 300/);
 });
+
+test.each([['lfsr88-c', true], ['lfsr88-c', false], ['light-d', true], ['light-d', false]] as const)(
+  'float homo products (%s, outdim_parallel %s) read cached lines: the sums of the dense matrix, in its order, on every call', (rng, outdim_parallel) => {
+    clear_line_caches();
+    const x = new Float32Array(300);
+    for (let k = 0; k < 300; k++) x[k] = Math.fround(Math.sin(k) * 3); // dense input: every line is visited
+    const v = torch.Tensor.fromBuffer(x, [300], 'float32');
+    const opts = { shape: [500, 300] as [number, number], outdim_parallel, rng };
+    const M = bm.jitconn.get_homo_weight_matrix(0.7, 0.05, 41, opts).contiguous().toTypedArray() as Float32Array;
+    // reference from the dense matrix: gather rows sum x over their columns in float64, then × weight; scatter columns
+    // add f32(x·weight) into a float32 output, column after column
+    const want = new Float32Array(500);
+    if (outdim_parallel) {
+      for (let o = 0; o < 500; o++) { let acc = 0; for (let k = 0; k < 300; k++) if (M[o * 300 + k] !== 0) acc += x[k]; want[o] = acc * Math.fround(0.7); }
+    } else {
+      for (let k = 0; k < 300; k++) { const vw = Math.fround(x[k] * Math.fround(0.7)); for (let o = 0; o < 500; o++) if (M[o * 300 + k] !== 0) want[o] += vw; }
+    }
+    const f = () => Array.from(bm.jitconn.mv_prob_homo(v, 0.7, 0.05, 41, opts).buffer as Float32Array);
+    expect(f()).toEqual(Array.from(want)); // lines generated and cached
+    expect(f()).toEqual(Array.from(want)); // lines read back
+  });
