@@ -128,8 +128,8 @@ export function runModel(name: ModelName | InstanceType<typeof bp.DynSysGroup>, 
   bp.share.clear_shargs();
   let model: InstanceType<typeof bp.DynSysGroup>;
   if (typeof name === 'string') { bm.clear_name_cache(); model = buildModel(name, seed); } else model = name;
-  const indices = Array.from({ length: steps }, (_, i) => i);
-  return bm.for_loop((i: number) => model.step_run(i, 20), indices) as Tensor;
+  const indices = bm.arange(steps);
+  return bm.for_loop((i: Tensor) => model.step_run(i, 20), indices) as Tensor;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -148,7 +148,7 @@ async function main(argv: string[]): Promise<void> {
   const total = Number(spks.sum().item()), n = spks.shape[1];
   console.log(`${name}: ${steps} steps (${steps / 10} ms), ${n} neurons returned, ${total} spikes, ${(total / n / (steps / 10000)).toFixed(2)} Hz, ${ms.toFixed(0)} ms`);
   if (raster) {
-    const indices = Array.from({ length: steps }, (_, i) => i);
+    const indices = bm.arange(steps);
     await bp.visualize.save_svg(raster, bp.visualize.raster_plot(indices, spks, { title: `ei_nets ${name}` }));
     console.log(`raster: ${raster}`);
   }

@@ -25,4 +25,4 @@ export * as jitconn from './jitconn';
 export * as surrogate from './surrogate';
 export { for_loop, type ForLoopOptions } from './object_transform';
 export { exprel } from './others';
-export { nonzero } from './compat_numpy';
+export { nonzero, arange } from './compat_numpy';
