@@ -10,28 +10,14 @@ import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
 import { DynamicalSystem } from '../../../src/brainpy/dynsys';
 import { close } from '../../helpers/approx';
+import { Src, arr, decay, exprel } from './helpers';
 
-const exprel = (z: number): number => (Math.abs(z) <= 1e-5 ? 1 + z / 2 + (z * z) / 6 : (Math.exp(z) - 1) / z);
-const decay = (tau: number): number => 1 - (0.1 * exprel(-0.1 / tau)) / tau;
 const cV = 0.1 * exprel(-0.1 / 10); // the post Lif's (tau 10) dt·exprel(−dt/τ)
-const arr = (t: torch.Tensor): number[] => Array.from(t.contiguous().toTypedArray() as ArrayLike<number>);
 
 const W = [[1, 0.5], [0, 2], [0.25, 0.25]]; // post × pre
 const mulW = (v: number[]): number[] => W.map((row) => row[0] * v[0] + row[1] * v[1]);
 const dense = (x: torch.Tensor): torch.Tensor => torch.tensor(mulW(arr(x.to('float32'))));
 const SPK = [[1, 0], [0, 1], [1, 1], [0, 0], [0, 1], [0, 0], [0, 0]];
-
-/** A pre group whose spikes follow a schedule; update returns its spike Variable (what a delay records). */
-class Src extends DynamicalSystem {
-  spike = new bm.Variable(torch.zeros(2).to('bool'));
-  varshape = [2];
-  override update(s: number[]): torch.Tensor {
-    const b = this.spike.buffer as Uint8Array;
-    s.forEach((v, k) => { b[this.spike.offset + k] = v; });
-    return this.spike;
-  }
-  override return_info(): torch.Tensor { return this.spike; }
-}
 
 const post = (): InstanceType<typeof bp.dyn.Lif> => new bp.dyn.Lif(3, { V_rest: 0, V_th: 1e9, tau: 10 });
 /** One post step with a CUBA current I: V + cV·(−V + I)/τ. */

@@ -55,39 +55,56 @@ function checkSynInstance(fn: string, syn: unknown): DynamicalSystem {
   return syn as DynamicalSystem;
 }
 
-interface Common { comm: Comm; out: SynOut; post: DynamicalSystem; pre: DynamicalSystem; out_label: string | null }
-
-/** The checks every align-pre projection makes. */
-function common(fn: string, o: Record<string, unknown>): Common {
-  return { pre: checkDS(fn, 'pre', o.pre), comm: checkComm(fn, o.comm), out: checkOutInstance(fn, o.out, false), post: checkDS(fn, 'post', o.post), out_label: checkLabel(fn, o.out_label) };
-}
-
-/** The output becomes a current input of post (after the synapse and delay are set up, as upstream). */
-function addOutput(p: { name: string; out: SynOut; post: DynamicalSystem; out_label: string | null }): void {
-  p.post.add_inp_fun(p.name, p.out as InputFun, p.out_label);
-}
-
 const SD_KEYS = ['pre', 'syn', 'delay', 'comm', 'out', 'post', 'out_label', 'name', 'mode'];
 const DS_KEYS = ['pre', 'delay', 'syn', 'comm', 'out', 'post', 'out_label', 'name', 'mode'];
 
-/** bp.dyn.FullProjAlignPreSDMg(pre, syn: desc, delay, comm, out, post, out_label = null, { name, mode }). */
-export class FullProjAlignPreSDMg extends Projection {
-  static override readonly _invisible_nodes = ['pre', 'post', 'out', 'delay', 'syn'];
+/**
+ * What the four share: the checked pre, comm, out, post and out_label, the output registered as a current input of
+ * post (`_addOutput`, called by each once its synapse and delay are set up, as upstream orders it) and the bind.
+ */
+abstract class _AlignPreProj extends Projection {
   readonly pre: DynamicalSystem;
-  readonly syn: DynamicalSystem;
-  readonly delay: VarDelay;
   readonly comm: Comm;
   readonly out: SynOut;
   readonly post: DynamicalSystem;
   readonly out_label: string | null;
+  syn!: DynamicalSystem;
+
+  constructor(fn: string, o: Record<string, unknown>) {
+    super(projOptions(o));
+    this.pre = checkDS(fn, 'pre', o.pre);
+    this.comm = checkComm(fn, o.comm);
+    this.out = checkOutInstance(fn, o.out, false);
+    this.post = checkDS(fn, 'post', o.post);
+    this.out_label = checkLabel(fn, o.out_label);
+  }
+
+  protected _addOutput(): void { this.post.add_inp_fun(this.name, this.out as InputFun, this.out_label); }
+
+  /** current = comm(x); out.bind_cond(current); returns current. */
+  protected _bind(x: Tensor): Tensor {
+    const current = callComm(this.constructor.name, this.comm, x);
+    this.out.bind_cond(current);
+    return current;
+  }
+}
+
+/** The SD forms: `update(x?)` maps x, or else the synapse's g read from its delay at the projection's entry. */
+abstract class _AlignPreSD extends _AlignPreProj {
+  delay!: VarDelay;
+  override update(x?: Tensor | null): Tensor { return this._bind(x ?? this.delay.at(this.name)); }
+}
+
+/** bp.dyn.FullProjAlignPreSDMg(pre, syn: desc, delay, comm, out, post, out_label = null, { name, mode }). */
+export class FullProjAlignPreSDMg extends _AlignPreSD {
+  static override readonly _invisible_nodes = ['pre', 'post', 'out', 'delay', 'syn'];
 
   constructor(...args: unknown[]) {
     const fn = 'bp.dyn.FullProjAlignPreSDMg';
     const o = parseArgs(fn, SD_KEYS, args);
-    super(projOptions(o));
+    super(fn, o);
     const desc = checkSynDesc(fn, o.syn);
     const delay = checkDelay(fn, o.delay);
-    ({ pre: this.pre, comm: this.comm, out: this.out, post: this.post, out_label: this.out_label } = common(fn, o));
     const key = `${desc.identifier} // Delay`;
     if (!this.pre.has_aft_update(key)) {
       const syn = checkSynInstance(fn, desc.call());
@@ -98,34 +115,20 @@ export class FullProjAlignPreSDMg extends Projection {
     this.syn = hook.syn;
     this.delay = hook.delay;
     this.delay.register_entry(this.name, delay);
-    addOutput(this);
-  }
-
-  /** current = comm(x ?? delay.at(name)); out.bind_cond(current); returns current. */
-  override update(x?: Tensor | null): Tensor {
-    const current = callComm(this.constructor.name, this.comm, x ?? this.delay.at(this.name));
-    this.out.bind_cond(current);
-    return current;
+    this._addOutput();
   }
 }
 
 /** bp.dyn.FullProjAlignPreDSMg(pre, delay, syn: desc, comm, out, post, out_label = null, { name, mode }). */
-export class FullProjAlignPreDSMg extends Projection {
+export class FullProjAlignPreDSMg extends _AlignPreProj {
   static override readonly _invisible_nodes = ['pre', 'post', 'out', 'syn'];
-  readonly pre: DynamicalSystem;
-  readonly syn: DynamicalSystem;
-  readonly comm: Comm;
-  readonly out: SynOut;
-  readonly post: DynamicalSystem;
-  readonly out_label: string | null;
 
   constructor(...args: unknown[]) {
     const fn = 'bp.dyn.FullProjAlignPreDSMg';
     const o = parseArgs(fn, DS_KEYS, args);
-    super(projOptions(o));
+    super(fn, o);
     const desc = checkSynDesc(fn, o.syn);
     const delay = checkDelay(fn, o.delay);
-    ({ pre: this.pre, comm: this.comm, out: this.out, post: this.post, out_label: this.out_label } = common(fn, o));
     const delayCls = register_delay_by_return(this.pre);
     const key = `Delay(${delay === null ? 'None' : delay}) // ${desc.identifier}`;
     if (!delayCls.has_bef_update(key)) {
@@ -135,76 +138,44 @@ export class FullProjAlignPreDSMg extends Projection {
     const hook = delayCls.get_bef_update(key);
     if (!(hook instanceof _AlignPreMg)) throw new Error(`${fn}: ${delayCls.name}'s before-update ${JSON.stringify(key)} is not an align-pre hook`);
     this.syn = hook.syn;
-    addOutput(this);
+    this._addOutput();
   }
 
-  /** current = comm(syn's return_info value); out.bind_cond(current); returns current. */
-  override update(): Tensor {
-    const current = callComm(this.constructor.name, this.comm, _get_return(`${this.constructor.name}.update`, this.syn.return_info()));
-    this.out.bind_cond(current);
-    return current;
-  }
+  /** current = comm(the synapse's return_info value); out.bind_cond(current); returns current. */
+  override update(): Tensor { return this._bind(_get_return(`${this.constructor.name}.update`, this.syn.return_info())); }
 }
 
 /** bp.dyn.FullProjAlignPreSD(pre, syn, delay, comm, out, post, out_label = null, { name, mode }). */
-export class FullProjAlignPreSD extends Projection {
+export class FullProjAlignPreSD extends _AlignPreSD {
   static override readonly _invisible_nodes = ['pre', 'post', 'out', 'delay', 'syn'];
-  readonly pre: DynamicalSystem;
-  readonly syn: DynamicalSystem;
-  readonly delay: VarDelay;
-  readonly comm: Comm;
-  readonly out: SynOut;
-  readonly post: DynamicalSystem;
-  readonly out_label: string | null;
 
   constructor(...args: unknown[]) {
     const fn = 'bp.dyn.FullProjAlignPreSD';
     const o = parseArgs(fn, SD_KEYS, args);
-    super(projOptions(o));
+    super(fn, o);
     this.syn = checkSynInstance(fn, o.syn);
-    const delay = checkDelay(fn, o.delay);
-    ({ pre: this.pre, comm: this.comm, out: this.out, post: this.post, out_label: this.out_label } = common(fn, o));
     this.delay = init_delay_by_return(this.syn.return_info());
-    this.delay.register_entry(this.name, delay);
+    this.delay.register_entry(this.name, checkDelay(fn, o.delay));
     this.pre.add_aft_update(this.name, new _AlignPre(this.syn, this.delay));
-    addOutput(this);
-  }
-
-  /** current = comm(x ?? delay.at(name)); out.bind_cond(current); returns current. */
-  override update(x?: Tensor | null): Tensor {
-    const current = callComm(this.constructor.name, this.comm, x ?? this.delay.at(this.name));
-    this.out.bind_cond(current);
-    return current;
+    this._addOutput();
   }
 }
 
 /** bp.dyn.FullProjAlignPreDS(pre, delay, syn, comm, out, post, out_label = null, { name, mode }). */
-export class FullProjAlignPreDS extends Projection {
+export class FullProjAlignPreDS extends _AlignPreProj {
   static override readonly _invisible_nodes = ['pre', 'post', 'out', 'delay'];
-  readonly pre: DynamicalSystem;
   readonly delay: VarDelay;
-  readonly syn: DynamicalSystem;
-  readonly comm: Comm;
-  readonly out: SynOut;
-  readonly post: DynamicalSystem;
-  readonly out_label: string | null;
 
   constructor(...args: unknown[]) {
     const fn = 'bp.dyn.FullProjAlignPreDS';
     const o = parseArgs(fn, DS_KEYS, args);
-    super(projOptions(o));
+    super(fn, o);
     this.syn = checkSynInstance(fn, o.syn);
-    const delay = checkDelay(fn, o.delay);
-    ({ pre: this.pre, comm: this.comm, out: this.out, post: this.post, out_label: this.out_label } = common(fn, o));
     this.delay = register_delay_by_return(this.pre);
-    this.delay.register_entry(this.name, delay);
-    addOutput(this);
+    this.delay.register_entry(this.name, checkDelay(fn, o.delay));
+    this._addOutput();
   }
 
   /** g = comm(syn(delay.at(name))); out.bind_cond(g); returns g. */
-  override update(): Tensor {
-    const g = callComm(this.constructor.name, this.comm, this.syn.call(this.delay.at(this.name)));
-    this.out.bind_cond(g);
-    return g;
-  }
+  override update(): Tensor { return this._bind(this.syn.call(this.delay.at(this.name))); }
 }
