@@ -21,6 +21,11 @@
  * delta input and at once runs `out.bind_cond(syn())` itself (my reading of upstream; the notes document the
  * descriptor path), which gives the same g_n when the projection runs before post.
  *
+ * DeltaProj(...prefetch, { comm, post, label }) and CurrentProj(...prefetch, { comm, out, post }) (also 0.1.10): the
+ * input goes through the prefetch modules (a function is called, a State gives its value), then comm; DeltaProj adds
+ * the result as a value delta input of post (used once, by post's next step: V += Σ delta), CurrentProj binds it to
+ * `out`, a current input of post. CurrentProj's last prefetch module must be a Prefetch or PrefetchDelayAt.
+ *
  * prefetch: `module.prefetch(item)` (item: a State attribute → its value, a method → its result, e.g. 'get_spike');
  * called with no argument it returns the current value; `.delay.at(time)` registers entry time on one Delay per
  * (module, item) (created on first use, updated by an after-update hook of module with the value after each update)
@@ -197,4 +202,92 @@ export class AlignPostProj {
 
   /** Python's `__call__`. */
   call(x?: unknown): Tensor { return this.update(x); }
+}
+
+// ---------------------------------------------------------------- DeltaProj, CurrentProj
+
+/** upstream `call_module`: a callable is called with the arguments, a State gives its value. */
+function callModule(m: Callable | State, args: unknown[]): unknown { return m instanceof State ? m.value : invoke(m, args); }
+
+/** `_check_modules`: every prefetch module is a callable or a State. */
+function checkModules(fn: string, mods: unknown[]): (Callable | State)[] {
+  mods.forEach((m, k) => { if (!isCallable(m) && !(m instanceof State)) fail(fn, `prefetch[${k}]`, 'a function, an object with call() or a brainstate.State', m); });
+  return mods as (Callable | State)[];
+}
+
+/** The trailing options object of (...prefetch, options), its keys checked. */
+function trailing(fn: string, args: unknown[], keys: string[]): [unknown[], Record<string, unknown>] {
+  const o = args[args.length - 1];
+  if (!isPlainObject(o)) fail(fn, 'options', `a trailing object { ${keys.join(', ')} }`, o);
+  for (const k of Object.keys(o as object)) if (!keys.includes(k)) throw new Error(`${fn}: unknown option ${JSON.stringify(k)}; expected one of ${keys.join(', ')}`);
+  return [args.slice(0, -1), o as Record<string, unknown>];
+}
+
+/** x through the prefetch modules, each taking the previous result (the first one the call's arguments). */
+function throughModules(mods: (Callable | State)[], x: unknown[]): unknown[] {
+  for (const m of mods) x = [callModule(m, x)];
+  return x;
+}
+
+/** DeltaProj(...prefetch, { comm, post, label, name }): comm(x) becomes a delta input of post. */
+export class DeltaProj {
+  prefetches: (Callable | State)[];
+  comm: Callable;
+  post: Dynamics;
+  label: string | null;
+  name: string;
+
+  constructor(...args: [...prefetch: (Callable | State)[], opts: { comm: Callable; post: Dynamics; label?: string | null; name?: string | null }]) {
+    const fn = 'brainstate.nn.DeltaProj';
+    const [mods, o] = trailing(fn, args, ['comm', 'post', 'label', 'name']);
+    this.prefetches = checkModules(fn, mods);
+    if (!isCallable(o.comm)) fail(fn, 'comm', 'a function or an object with call()', o.comm);
+    if (!(o.post instanceof Dynamics)) fail(fn, 'post', 'a brainstate.nn.Dynamics (a neuron group)', o.post);
+    if (o.label != null && typeof o.label !== 'string') fail(fn, 'label', 'a string or null', o.label);
+    this.comm = o.comm as Callable;
+    this.post = o.post;
+    this.label = (o.label ?? null) as string | null;
+    this.name = (o.name as string | null | undefined) ?? `DeltaProj${projCount++}`;
+  }
+
+  update(...x: unknown[]): void {
+    const v = throughModules(this.prefetches, x);
+    if (v.length !== 1) throw new Error(`${this.constructor.name}.update: the prefetch modules' output must be a single value, got ${v.length} (AssertionError upstream)`);
+    this.post.add_delta_input(this.name, invoke(this.comm, v) as Tensor, this.label);
+  }
+
+  /** Python's `__call__`. */
+  call(...x: unknown[]): void { this.update(...x); }
+}
+
+/** CurrentProj(...prefetch, { comm, out, post, name }): comm(x) is bound to out, a current input of post. */
+export class CurrentProj {
+  prefetch: (Callable | State)[];
+  comm: Callable;
+  out: SynOut;
+  post: Dynamics;
+  name: string;
+
+  constructor(...args: [...prefetch: (Callable | State)[], opts: { comm: Callable; out: SynOut; post: Dynamics; name?: string | null }]) {
+    const fn = 'brainstate.nn.CurrentProj';
+    const [mods, o] = trailing(fn, args, ['comm', 'out', 'post', 'name']);
+    this.prefetch = checkModules(fn, mods);
+    const last = mods[mods.length - 1];
+    if (mods.length > 0 && !(last instanceof Prefetch) && !(last instanceof PrefetchDelayAt)) {
+      fail(fn, 'the last prefetch module', 'a Prefetch or PrefetchDelayAt (module.prefetch(item), .delay.at(time))', last);
+    }
+    if (!(o.out instanceof SynOut)) fail(fn, 'out', 'a SynOut (COBA, CUBA)', o.out);
+    if (!(o.post instanceof Dynamics)) fail(fn, 'post', 'a brainstate.nn.Dynamics (a neuron group)', o.post);
+    if (!isCallable(o.comm)) fail(fn, 'comm', 'a function or an object with call()', o.comm);
+    this.out = o.out;
+    this.post = o.post;
+    this.comm = o.comm as Callable;
+    this.name = (o.name as string | null | undefined) ?? `CurrentProj${projCount++}`;
+    this.post.add_current_input(this.name, this.out);
+  }
+
+  update(...x: unknown[]): void { this.out.bind_cond(invoke(this.comm, throughModules(this.prefetch, x)) as Tensor); }
+
+  /** Python's `__call__`. */
+  call(...x: unknown[]): void { this.update(...x); }
 }

@@ -9,4 +9,4 @@ export { SynOut, COBA, CUBA } from './_synouts';
 export { Delay } from './_delay';
 export { exp_euler_step } from './_exp_euler';
 export { EventFixedNumConn, EventFixedProb } from './_fixedprob';
-export { AlignPostProj, Prefetch, PrefetchDelayAt, StateWithDelay, ParamDescriber, describe } from './_projection';
+export { AlignPostProj, DeltaProj, CurrentProj, Prefetch, PrefetchDelayAt, StateWithDelay, ParamDescriber, describe } from './_projection';

@@ -1,5 +1,6 @@
 import * as torch from '../../../src/torch/index';
 import { environ, nn } from '../../../src/brainstate/index';
+import { State } from '../../../src/brainstate/_state';
 import { runBrainstateEINet } from '../../../examples/brainstate/einet';
 
 const arr = (t: torch.Tensor): number[] => Array.from(t.toTypedArray() as Float32Array);
@@ -112,5 +113,67 @@ describe('brainstate EINet (COBA, examples/brainstate/einet.ts)', () => {
     const b = runBrainstateEINet(60, { seed: 7, units: 'unitless' });
     expect(b.spikes).toBe(a.spikes);
     expect(Array.from(b.per_step)).toEqual(Array.from(a.per_step));
+  });
+});
+
+describe('DeltaProj and CurrentProj (brainstate 0.1.10)', () => {
+  const e = Math.exp(-0.1 / 10); // the post LIF's (tau 10) decay over one step
+  const pre = [[1, 0], [0, 1], [1, 1]];
+  const delta = (s: number[]): number[] => [0, 1, 2].map((j) => s[0] * W[0][j] + s[1] * W[1][j]);
+
+  test('DeltaProj: comm(x) is added to V after the integration, once (a value delta input, used by the next step)', () => {
+    const post = new nn.LIF(3, { tau: 10, V_th: 1e9, V_rest: 0, V_initializer: 0 });
+    post.init_state();
+    const proj = new nn.DeltaProj({ comm: dense, post });
+    let V = [0, 0, 0];
+    pre.forEach((s, i) => {
+      environ.context({ i, t: i * 0.1 }, () => { proj.call(torch.tensor(s)); post.call(0); });
+      V = V.map((v, j) => v * e + delta(s)[j]); // V_new = V·e^(−dt/τ) (no current), then += Σ delta
+      arr(post.V.value).forEach((v, j) => expect(v).toBeCloseTo(V[j], 5));
+      expect(post.delta_inputs?.size ?? 0).toBe(0);
+    });
+    environ.context({ i: 3, t: 0.3 }, () => { post.call(0); }); // no projection call: nothing is added again
+    arr(post.V.value).forEach((v, j) => expect(v).toBeCloseTo(V[j] * e, 5));
+    // twice before post consumes it: the key is taken (ValueError upstream)
+    environ.context({ i: 4, t: 0.4 }, () => { proj.call(torch.tensor([1, 0])); expect(() => proj.call(torch.tensor([0, 1]))).toThrow(/has been defined and used in the delta inputs/); });
+  });
+
+  test('DeltaProj with a label and a State as its prefetch (its value is the input)', () => {
+    const post = new nn.LIF(3, { tau: 10, V_th: 1e9, V_initializer: 0 });
+    post.init_state();
+    const st = new State(torch.tensor([0, 1]));
+    const proj = new nn.DeltaProj(st, { comm: dense, post, label: 'exc' });
+    environ.context({ i: 0, t: 0 }, () => { proj.call(); expect([...post.delta_inputs!.keys()]).toEqual([`exc // ${proj.name}`]); post.call(0); });
+    arr(post.V.value).forEach((v, j) => expect(v).toBeCloseTo(delta([0, 1])[j], 6));
+    expect(() => new nn.DeltaProj({ comm: dense, post }).call()).toThrow(/output must be a single value, got 0/);
+  });
+
+  test('CurrentProj: comm(x) bound to a CUBA current input, integrated inside the step: V = (V − I)·e^(−dt/τ) + I', () => {
+    const post = new nn.LIF(3, { tau: 10, V_th: 1e9, V_rest: 0, V_initializer: 0 });
+    post.init_state();
+    const proj = new nn.CurrentProj({ comm: dense, out: new nn.CUBA(), post });
+    expect([...post.current_inputs!.keys()]).toEqual([proj.name]);
+    let V = [0, 0, 0];
+    pre.forEach((s, i) => {
+      environ.context({ i, t: i * 0.1 }, () => { proj.call(torch.tensor(s)); post.call(0); });
+      const I = delta(s);
+      V = V.map((v, j) => (v - I[j]) * e + I[j]);
+      arr(post.V.value).forEach((v, j) => expect(v).toBeCloseTo(V[j], 5));
+    });
+  });
+
+  test('CurrentProj reads a prefetch (with a delay): the pre potential of two steps ago', () => {
+    const src = new nn.LIF(3, { tau: 5, V_th: 1e9 });
+    src.init_state();
+    const post = new nn.LIF(3, { tau: 10, V_th: 1e9 });
+    post.init_state();
+    const seen: number[][] = [], Vs: number[][] = [];
+    const proj = new nn.CurrentProj(src.prefetch('V').delay.at(0.2), { comm: (v: torch.Tensor) => { seen.push(arr(v)); return v.clone(); }, out: new nn.CUBA(), post });
+    for (let i = 0; i < 4; i++) environ.context({ i, t: i * 0.1 }, () => { proj.call(); src.call(10); Vs.push(arr(src.V.value)); post.call(0); });
+    expect(seen[0]).toEqual([0, 0, 0]);
+    expect(seen[2]).toEqual(Vs[0]);
+    expect(seen[3]).toEqual(Vs[1]);
+    expect(() => new nn.CurrentProj((x: torch.Tensor) => x, { comm: dense, out: new nn.CUBA(), post })).toThrow(/the last prefetch module must be a Prefetch or PrefetchDelayAt/);
+    expect(() => new nn.CurrentProj({ comm: dense, out: nn.CUBA.desc(), post } as never)).toThrow(/out must be a SynOut/);
   });
 });
