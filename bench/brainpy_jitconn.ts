@@ -9,9 +9,11 @@
  * delivered: the sum of event_mv_prob_homo(spikes, 1.0). Events/s = that count / median wall time of one call.
  * scipy multiplies an equivalent random CSR matrix (the same shape and expected number of connections, built
  * beforehand and not timed) by the same kind of 0/1 float32 vector; its events are counted the same way.
- * The JIT product needs no stored matrix (scipy's CSR holds nnz x 8 bytes + the row pointers); it regenerates the
- * connections from the seed on every call, which is what the gather form (BrainPy's default, outdim_parallel=true)
- * pays for; the scatter form (outdim_parallel=false) and the event kernels skip the lines of silent inputs.
+ * The JIT product needs no stored matrix (scipy's CSR holds nnz x 8 bytes + the row pointers): spikeport generates a
+ * line (row or column) from the seed once and reads it back from a line cache after that, within a global budget
+ * (jitconn_walk.ts; era B, one stream for all lines, is regenerated every call), so the median calls here read cached
+ * lines. The gather form (BrainPy's default, outdim_parallel=true) still visits every connection of every output row;
+ * the scatter form (outdim_parallel=false) visits only the lines of the active inputs.
  */
 import { spawnSync } from 'child_process';
 import * as torch from '../src/torch/index';

@@ -348,6 +348,17 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
     if (op.kind === 'homo') {
       const weight = op.a;
       const vals = ev.values;
+      // era B (values, sequential) aside, the rows are read back from the line cache: the same counts
+      const cache = vals || walker.sequential ? null : lineCacheFor(specOf(op, g.lineLen), g.nLines);
+      if (cache !== null) {
+        for (let o = 0; o < g.nLines; o++) {
+          const r = cachedLine(o, walker, cache, idx, w), ids = r.ids, end = r.at + r.cnt;
+          let c = 0;
+          for (let t = r.at; t < end; t++) c += act[ids[t]];
+          out[o] = c * weight;
+        }
+        return;
+      }
       if (walker.countLine && !vals) {
         for (let o = 0; o < g.nLines; o++) out[o] = walker.countLine(o, act) * weight;
         return;

@@ -328,10 +328,10 @@ let lineCacheUsed = 0;
 
 /**
  * Lines already generated, kept for reuse. In eras C and D a line's positions and weights depend only on the walk spec
- * and the line index (one stream per line), so an event kernel that meets the same active input again, or a float homo
- * product (every line, every call), reads them back instead of regenerating them: the same numbers, trading JIT
- * connectivity's zero memory for speed, up to a global budget (past it, lines are regenerated as before). Era B
- * shares one stream across lines and is never cached.
+ * and the line index (one stream per line), so a kernel that meets the same line again (an event scatter, the same
+ * active input; a homo gather or float scatter, every line of every call) reads it back instead of regenerating it:
+ * the same numbers, trading JIT connectivity's zero memory for speed, up to a global budget (past it, lines are
+ * regenerated as before). Era B shares one stream across lines and is never cached.
  */
 export class LineCache {
   /** Start of each line in `idx` / `w`, or −1 when not cached. */

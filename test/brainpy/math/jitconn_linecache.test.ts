@@ -101,3 +101,18 @@ test.each([['lfsr88-c', true], ['lfsr88-c', false], ['light-d', true], ['light-d
     expect(f()).toEqual(Array.from(want)); // lines generated and cached
     expect(f()).toEqual(Array.from(want)); // lines read back
   });
+
+test.each(['lfsr88-c', 'light-d'] as const)('event homo products in the gather form (%s) count active inputs over cached rows: the dense matrix\'s counts', (rng) => {
+  clear_line_caches();
+  const x = new Uint8Array(300);
+  for (let k = 0; k < 300; k += 7) x[k] = 1;
+  const v = torch.Tensor.fromBuffer(x, [300], 'bool');
+  const opts = { shape: [500, 300] as [number, number], outdim_parallel: true, rng };
+  const M = bm.jitconn.get_homo_weight_matrix(0.7, 0.05, 43, opts).contiguous().toTypedArray() as Float32Array;
+  const want = new Float32Array(500);
+  for (let o = 0; o < 500; o++) { let c = 0; for (let k = 0; k < 300; k++) if (M[o * 300 + k] !== 0 && x[k]) c++; want[o] = c * Math.fround(0.7); }
+  const f = () => Array.from(bm.jitconn.event_mv_prob_homo(v, 0.7, 0.05, 43, opts).buffer as Float32Array);
+  expect(f()).toEqual(Array.from(want));
+  expect(f()).toEqual(Array.from(want));
+  expect(want.some((y) => y !== 0)).toBe(true);
+});
