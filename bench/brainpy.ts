@@ -18,6 +18,10 @@
  *   scipy has to an event product). scipy runs in /usr/bin/python3 (`apt-get install -y python3-scipy`); without it
  *   the ratio columns say n/a.
  *
+ * - CSRLinear(conn, 0.6) on the same CSR with a float32 input (every stored entry multiplied: what a vanilla or an
+ *   align-pre projection computes each step), with WebAssembly kernels (the default) and with the JS kernel
+ *   (set_snn_backend('js')), vs scipy's `xf @ M` and `Mt @ xf` on the same vector in float64 (scipy's native dtype).
+ *
  * Synaptic events per call = the connections leaving active inputs, counted exactly (the forward pass of the same
  * layer with weight 1, summed). events/s = events / time per call; ratio = spikeport events/s ÷ scipy events/s
  * for the same size (the JIT layer's random matrix differs from the CSR one but has the same size and density).
@@ -29,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bp, bm } from '../src/brainpy/index';
 import * as torch from '../src/torch/index';
+import { set_snn_backend } from '../src/index';
 
 type Tensor = torch.Tensor;
 
@@ -107,6 +112,7 @@ for case in json.loads(sys.argv[2]):
     indices = np.fromfile(f"{d}/{tag}_indices.bin", dtype=np.int32)
     indptr = np.fromfile(f"{d}/{tag}_indptr.bin", dtype=np.int32)
     x = np.fromfile(f"{d}/{tag}_x.bin", dtype=np.uint8).astype(np.float64)
+    xf = np.fromfile(f"{d}/{tag}_xf.bin", dtype=np.float32).astype(np.float64)
     M = sp.csr_matrix((np.full(indices.size, 0.6), indices, indptr), shape=(n, n))
     Mt = M.T.tocsr()
     def timeit(f, budget=1.5):
@@ -117,12 +123,14 @@ for case in json.loads(sys.argv[2]):
         return float(np.median(ts))
     y = x @ M
     out[tag] = {"x_at_M": timeit(lambda: x @ M), "Mt_at_x": timeit(lambda: Mt @ x),
-                "xs_at_M": timeit(lambda: sp.csr_matrix(x) @ M), "check": float(y.sum())}
+                "xs_at_M": timeit(lambda: sp.csr_matrix(x) @ M), "check": float(y.sum()),
+                "xf_at_M": timeit(lambda: xf @ M), "Mt_at_xf": timeit(lambda: Mt @ xf), "check_f": float((xf @ M).sum())}
 print(json.dumps(out))
 `;
 
 interface Row { label: string; n: number; events: number; seconds: number; tag: string }
-type Peer = Record<string, { x_at_M: number; Mt_at_x: number; xs_at_M: number; check: number }>;
+type Peer = Record<string, { x_at_M: number; Mt_at_x: number; xs_at_M: number; check: number; xf_at_M: number; Mt_at_xf: number; check_f: number }>;
+interface FloatRow { n: number; p: number; tag: string; nnz: number; wasm: number; js: number }
 
 function main(): void {
   const cases = [
@@ -131,7 +139,8 @@ function main(): void {
   ];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'spikeport-bench-brainpy-'));
   const rows: Row[] = [];
-  const checks: Record<string, number> = {};
+  const checks: Record<string, number> = {}, checksF: Record<string, number> = {};
+  const frows: FloatRow[] = [];
   try {
     for (const { n, p, tag } of cases) {
       const k = Math.round(n * p);
@@ -159,6 +168,20 @@ function main(): void {
       const jitEvents = torch.no_grad(() => jitOnes.call(x).sum().item());
       const tJit = timeIt(() => torch.no_grad(() => jit.call(x)));
       rows.push({ label: `EventJitFPHomoLinear ${n}×${n} p=${p}`, n, events: jitEvents, seconds: tJit, tag });
+
+      // float products on the same CSR: WebAssembly kernels, then the JS kernel
+      torch.manual_seed(n);
+      const xf = torch.randn([n]);
+      writeFileSync(path.join(dir, `${tag}_xf.bin`), Buffer.from((xf.contiguous().toTypedArray() as Float32Array).buffer));
+      const lin = new bp.dnn.CSRLinear(conn, 0.6);
+      lin.indices = csr.indices;
+      lin.indptr = csr.indptr;
+      checksF[tag] = torch.no_grad(() => lin.call(xf).to('float64').sum().item());
+      const wasm = timeIt(() => torch.no_grad(() => lin.call(xf)));
+      set_snn_backend('js');
+      let js: number;
+      try { js = timeIt(() => torch.no_grad(() => lin.call(xf))); } finally { set_snn_backend('auto'); }
+      frows.push({ n, p, tag, nnz: csr.indices.shape[0], wasm, js });
     }
 
     const r = spawnSync('/usr/bin/python3', ['-c', PY, dir, JSON.stringify(cases)], { encoding: 'utf8', timeout: 300_000 });
@@ -174,6 +197,9 @@ function main(): void {
       for (const { tag } of cases) {
         const rel = Math.abs(peer[tag].check - checks[tag]) / Math.max(1, Math.abs(checks[tag]));
         if (rel > 1e-5) throw new Error(`bench/brainpy: scipy and spikeport disagree on ${tag}: ${peer[tag].check} vs ${checks[tag]}`);
+        // float32 sums against scipy's float64 ones: relative to the sum of magnitudes, which is ~nnz·0.6·0.8
+        const relF = Math.abs(peer[tag].check_f - checksF[tag]) / (frows.find((f) => f.tag === tag)!.nnz * 0.6);
+        if (relF > 1e-5) throw new Error(`bench/brainpy: scipy and CSRLinear disagree on ${tag} (float input): ${peer[tag].check_f} vs ${checksF[tag]}`);
       }
     } else console.log(`scipy: ${note}; ratio columns n/a (apt-get install -y python3-scipy)`);
     const pad = (s: string, w: number) => s.padEnd(w);
@@ -199,6 +225,18 @@ function main(): void {
       }
       console.log('(x @ M and Mt @ x multiply every stored entry; the event layers and csr_matrix(x) @ M touch only active rows.');
       console.log(' The JIT layer regenerates its own random matrix of the same size and density on every call.)');
+    }
+    console.log(`\n${pad('float input (every stored entry)', 42)}${pad('entries', 11)}${pad('µs/call', 10)}${peer ? 'scipy ÷ spikeport time: vs xf @ M, vs Mt @ xf' : ''}`);
+    for (const f of frows) {
+      for (const [name, t] of [['CSRLinear (wasm)', f.wasm], ['CSRLinear (js kernel)', f.js]] as const) {
+        const ratio = peer ? `${(peer[f.tag].xf_at_M / t).toFixed(2)}×, ${(peer[f.tag].Mt_at_xf / t).toFixed(2)}×` : '';
+        console.log(`${pad(`${name} ${f.n}×${f.n} p=${f.p}`, 42)}${pad(String(f.nnz), 11)}${pad((t * 1e6).toFixed(1), 10)}${ratio}`);
+      }
+      if (peer) {
+        for (const [k, name] of [['xf_at_M', 'scipy xf @ M'], ['Mt_at_xf', 'scipy Mt @ xf']] as const) {
+          console.log(`${pad(`${name} ${f.n}×${f.n} p=${f.p}`, 42)}${pad(String(f.nnz), 11)}${(peer[f.tag][k] * 1e6).toFixed(1)}`);
+        }
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

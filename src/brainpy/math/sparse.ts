@@ -19,12 +19,15 @@
  *   vector[col_k]·ct[row_k], summed for a homogeneous weight. The vector gradient is itself differentiable;
  *   the data gradient is computed by a kernel (first order only).
  * - Indices are checked as they are used (an out-of-range column raises, naming the entry); indptr is checked in full.
+ * - Float32 products on Tensor index arrays of ≥ 4096 entries run in WebAssembly (core/kernels/csr.ts), bit-identical to
+ *   the JS kernel below (which set_snn_backend('js') keeps, and which runs everything else).
  *
  * Also here: csr_to_dense, csr_to_coo, coo_to_csr (brainpy/math/sparse/utils.py). The `_`-prefixed exports are
  * spikeport internals shared with bm.event, the plasticity kernels and bp.connect.
  */
 import * as torch from '../../torch';
 import { fail, checkOptions } from '../../torch/utils/checks';
+import { csrmvWasm } from '../../torch/utils/kernels';
 
 type Tensor = torch.Tensor;
 type FArray = Float32Array | Float64Array;
@@ -64,8 +67,11 @@ export function _shape2(fn: string, shape: unknown, arg = 'shape'): [number, num
   return [shape[0], shape[1]];
 }
 
-/** @internal A validated CSR structure. */
-export interface _Csr { indices: Int32Array; indptr: Int32Array; m: number; n: number; nnz: number }
+/**
+ * @internal A validated CSR structure; `iver` / `pver` are the version counters of the Tensors indices and indptr came
+ * from (null for plain arrays), which let the WebAssembly kernels keep a copy of them.
+ */
+export interface _Csr { indices: Int32Array; indptr: Int32Array; m: number; n: number; nnz: number; iver: { v: number } | null; pver: { v: number } | null }
 
 /** @internal Checks indptr in full (length m + 1, starts at 0, non-decreasing, ends at nnz); indices are checked by the kernels. */
 export function _csr(fn: string, indicesIn: unknown, indptrIn: unknown, shape: [number, number], names: [string, string] = ['indices', 'indptr']): _Csr {
@@ -78,7 +84,8 @@ export function _csr(fn: string, indicesIn: unknown, indptrIn: unknown, shape: [
     if (indptr[i + 1] < indptr[i]) throw new Error(`${fn}: ${names[1]} must be non-decreasing, got ${names[1]}[${i}] = ${indptr[i]} > ${names[1]}[${i + 1}] = ${indptr[i + 1]}`);
   }
   if (indptr[m] !== indices.length) throw new Error(`${fn}: ${names[1]}[-1] must equal the number of entries len(${names[0]}) = ${indices.length}, got ${indptr[m]}`);
-  return { indices, indptr, m, n, nnz: indices.length };
+  const ver = (x: unknown): { v: number } | null => (x instanceof torch.Tensor ? x._version : null);
+  return { indices, indptr, m, n, nnz: indices.length, iver: ver(indicesIn), pver: ver(indptrIn) };
 }
 
 /** @internal Thrown by kernels meeting an out-of-range column index. */
@@ -356,6 +363,23 @@ function mvDataGrad(info: _MvInfo, v: AnyArray, vshape: readonly number[], ct: A
   return g;
 }
 
+/** Stored entries from which a float product runs in WebAssembly (below, copying the structure costs more than it saves). */
+const WASM_MIN_NNZ = 4096;
+
+/**
+ * mvForward's float32 1-D products on Tensor-backed CSR arrays, in WebAssembly (core/kernels/csr.ts: the same sums,
+ * the structure copied once per version). False when the case does not apply or WebAssembly is off.
+ */
+function wasmForward(info: _MvInfo, data: Tensor | number, d: FArray | null, v: AnyArray, vshape: readonly number[], out: FArray): boolean {
+  const csr = info.csr;
+  if (info.event || vshape.length !== 1 || !(out instanceof Float32Array) || !(v instanceof Float32Array) || csr.nnz < WASM_MIN_NNZ) return false;
+  if (csr.iver === null || csr.pver === null || (d !== null && !(d instanceof Float32Array))) return false;
+  const hetero = !info.homo;
+  const src = { indices: csr.indices, indptr: csr.indptr, m: csr.m, n: csr.n, nnz: csr.nnz, iver: csr.iver, pver: csr.pver };
+  return csrmvWasm(src, hetero ? (d as Float32Array) : null, hetero ? (data as Tensor)._version : null, info.homo ? (d ? d[0] : info.w0) : 0,
+    info.transpose, v, out, (k, c) => _badIndex(info.fn, 'indices', k, c, csr.n));
+}
+
 function allocF(dtype: 'float32' | 'float64', n: number): FArray {
   return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
@@ -369,7 +393,7 @@ class CsrMatVec extends torch.autograd.Function {
     const v = _values(vector);
     const shape = outShape(info, vector.shape);
     const out = allocF(info.outDtype, shape.reduce((a, b) => a * b, 1));
-    mvForward(info, d, v, vector.shape, out);
+    if (!wasmForward(info, data, d, v, vector.shape, out)) mvForward(info, d, v, vector.shape, out);
     return torch.from_typed_array(out, shape);
   }
 

@@ -44,22 +44,26 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** The compiled SIMD module, or null where WebAssembly (or its SIMD) is unavailable (old engines, strict CSP). */
-function wasmModule(): WebAssembly.Module | null {
-  if (_module !== undefined) return _module;
-  _module = null;
+/** A module compiled from base64 bytes, or null where WebAssembly (or its SIMD) is unavailable (old engines, strict CSP). */
+export function compileWasm(base64: string): WebAssembly.Module | null {
   try {
     if (typeof WebAssembly === 'object') {
-      const bytes = decodeBase64(SNN_WASM_BASE64);
-      if (WebAssembly.validate(bytes)) _module = new WebAssembly.Module(bytes);
+      const bytes = decodeBase64(base64);
+      if (WebAssembly.validate(bytes)) return new WebAssembly.Module(bytes);
     }
-  } catch { _module = null; }
+  } catch { /* unavailable */ }
+  return null;
+}
+
+/** The compiled SIMD module, or null where it cannot be compiled. */
+function wasmModule(): WebAssembly.Module | null {
+  if (_module === undefined) _module = compileWasm(SNN_WASM_BASE64);
   return _module;
 }
 
 /**
- * Chooses the kernels of arenas created from now on: 'auto' (SIMD when available; the default), 'wasm' (raises when
- * unavailable) or 'js'. Existing arenas keep theirs.
+ * Chooses the kernels of arenas created from now on, and of float CSR products (core/kernels/csr.ts): 'auto' (SIMD
+ * when available; the default), 'wasm' (raises when unavailable) or 'js'. Existing arenas keep theirs.
  */
 export function set_snn_backend(backend: 'auto' | SnnBackend): void {
   if (backend !== 'auto' && backend !== 'wasm' && backend !== 'js') {
