@@ -2,7 +2,8 @@
  * brainpy.dnn.linear's CSR layers: CSRLinear and EventCSRLinear (bm.sparse.csrmv / bm.event.csrmv over the CSR matrix
  * of a connector). Not a BrainPy module: linear.ts re-exports them, as brainpy/dnn/linear.py defines them.
  */
-import { Tensor, arange } from '../../torch/index';
+import { Tensor, arange, is_grad_enabled } from '../../torch/index';
+import { Module } from '../../torch/nn/index';
 import { Mode } from '../math/modes';
 import * as sparse from '../math/sparse';
 import * as event from '../math/event';
@@ -135,4 +136,23 @@ export class EventCSRLinear extends _CSRLayer {
   }
 
   override update(x: Tensor): Tensor { return this._csrUpdate(`${this.constructor.name}.update`, x, true); }
+
+  /**
+   * `call(x)` writing the product of a 1-D bool spike vector with a known spike list into `into` (float32, post_num
+   * long, all zeros), for a projection that adds it into a synapse in the same memory (bm.event's
+   * _event_csr_homo_into: the rows of the spiking inputs only, the same sums). Null when that does not apply (hooks or
+   * an override, transpose=False, a per-connection or trainable weight, x not such a vector): the caller calls the layer.
+   */
+  _call_into(x: Tensor, into: Float32Array): Tensor | null {
+    if (!(x instanceof Tensor) || x.ndim !== 1 || !this.transpose || this._m.preHooks.size !== 0 || this._m.hooks.size !== 0 || this.call !== Module.prototype.call
+      || this.forward !== Layer.prototype.forward || this.update !== EventCSRLinear.prototype.update) return null;
+    const w = this.weight;
+    let w0: number;
+    if (typeof w === 'number') w0 = w;
+    else if (w.numel() === 1 && w.dtype === 'float32' && !(w.requires_grad && is_grad_enabled())) w0 = Number(w.item());
+    else return null;
+    const [pre, post] = this._shape;
+    if (x.shape[0] !== pre) checkLast(`${this.constructor.name}.update`, x, pre, 'conn.pre_num');
+    return event._event_csr_homo_into(w0, this.indices, this.indptr, [pre, post], x, into);
+  }
 }

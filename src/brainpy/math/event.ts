@@ -20,8 +20,9 @@
  *   values (brainevent's transpose rule uses the unbinarised array, so a float event 0.5 contributes 0.5 to the
  *   weight gradient although the forward counts it as 1 — kept for parity).
  */
-import type * as torch from '../../torch';
-import { _csrmv, type CsrmvOptions, type IndexArray } from './sparse';
+import * as torch from '../../torch';
+import { SnnArena, hintedNonzeros, type HintSlice } from '../../torch/utils/kernels';
+import { _badIndex, _csr, _csrmv, type CsrmvOptions, type IndexArray } from './sparse';
 
 type Tensor = torch.Tensor;
 
@@ -33,4 +34,71 @@ export type { CsrmvOptions, IndexArray };
  */
 export function csrmv(data: Tensor | number, indices: IndexArray, indptr: IndexArray, events: Tensor, options: CsrmvOptions): Tensor {
   return _csrmv('bm.event.csrmv', 'events', true, data, indices, indptr, events, options);
+}
+
+const _active: HintSlice = { idx: new Int32Array(0), from: 0, to: 0, shift: 0 };
+const UNIT = [1];
+
+/** What a Tensor was when its CSR array was checked: storage, place, length, stride and version. */
+interface Seen { buf: ArrayBufferLike | object; off: number; len: number; stride: number; ver: { v: number }; v: number }
+const seen = (t: Tensor): Seen => ({ buf: t.buffer, off: t.offset, len: t.shape[0], stride: t._stride[0], ver: t._version, v: t._version.v });
+const still = (t: Tensor, s: Seen): boolean =>
+  t.buffer === s.buf && t.offset === s.off && t.ndim === 1 && t.shape[0] === s.len && t._stride[0] === s.stride && t._version === s.ver && s.ver.v === s.v;
+
+/** The CSR arrays last checked for an indices Tensor (see _event_csr_homo_into). */
+interface Checked { i: Seen; p: Seen; indptrT: Tensor; m: number; n: number; indices: Int32Array; indptr: Int32Array }
+const checked = new WeakMap<Tensor, Checked>();
+
+/**
+ * @internal csrmv(w, indices, indptr, events, {shape: [m, n], transpose: true}) for bool events whose active inputs
+ * are known (a neuron group's spike list, see hintedNonzeros) and one float32 weight w, written into `into` (float32,
+ * n long, all zeros): only the active rows are visited, their positions staged in the SnnArena that owns `into` and
+ * added there in one WebAssembly pass (a JS loop otherwise). The sums are the JS kernel's: each add is rounded to
+ * float32, and with one weight their order does not change them. indptr and the indices are checked once per version
+ * of their Tensors (bm.event.csrmv's errors, naming the entry). Null when the case does not apply: the caller then calls
+ * bm.event.csrmv.
+ */
+export function _event_csr_homo_into(w: number, indices: Tensor, indptr: Tensor, shape: [number, number], events: Tensor, into: Float32Array): Tensor | null {
+  const fn = 'bm.event.csrmv', [m, n] = shape;
+  if (events.dtype !== 'bool' || events.ndim !== 1 || events.shape[0] !== m || into.length !== n) return null;
+  if (!hintedNonzeros(events, _active) || events.buffer.length < events.offset + m) return null;
+  let c = checked.get(indices);
+  if (c === undefined || c.indptrT !== indptr || !still(indices, c.i) || !still(indptr, c.p) || c.m !== m || c.n !== n) {
+    const csr = _csr(fn, indices, indptr, shape);
+    for (let k = 0; k < csr.nnz; k++) { const j = csr.indices[k]; if ((j >>> 0) >= n) _badIndex(fn, 'indices', k, j, n); }
+    c = { i: seen(indices), p: seen(indptr), indptrT: indptr, m, n, indices: csr.indices, indptr: csr.indptr };
+    checked.set(indices, c);
+  }
+  const ar = SnnArena.owning(into.buffer), stage = ar !== null ? ar.stage() : null;
+  const act = events.buffer as Uint8Array, w32 = Math.fround(w);
+  if (ar !== null && stage !== null) csrRowsStaged(_active, act, events.offset, c.indices, c.indptr, into, w32, ar, stage);
+  else csrRowsJs(_active, act, events.offset, c.indices, c.indptr, into, w32);
+  return new torch.Tensor(into, [n], UNIT, 0, 'float32');
+}
+
+/** out[indices[k]] += w over the rows of the active inputs in `list`, in JS (every add rounded to float32 by the store). */
+function csrRowsJs(list: HintSlice, act: Uint8Array, actOff: number, indices: Int32Array, indptr: Int32Array, out: Float32Array, w: number): void {
+  const L = list.idx, sh = list.shift;
+  for (let p = list.from; p < list.to; p++) {
+    const i = L[p] - sh;
+    if (!act[actOff + i]) continue;
+    const e = indptr[i + 1];
+    for (let k = indptr[i]; k < e; k++) out[indices[k]] += w;
+  }
+}
+
+/** csrRowsJs's adds, with the rows' positions copied into `stage` and added by the arena's scatterAdd, a stage at a time. */
+function csrRowsStaged(list: HintSlice, act: Uint8Array, actOff: number, indices: Int32Array, indptr: Int32Array, out: Float32Array, w: number,
+  ar: SnnArena, stage: Int32Array): void {
+  const L = list.idx, sh = list.shift, cap = stage.length;
+  let s = 0;
+  for (let p = list.from; p < list.to; p++) {
+    const i = L[p] - sh;
+    if (!act[actOff + i]) continue;
+    const a = indptr[i], e = indptr[i + 1];
+    if (s + (e - a) > cap) { if (s > 0) ar.scatterAdd(stage, s, out, w); s = 0; }
+    if (e - a > cap) { for (let k = a; k < e; k++) out[indices[k]] += w; continue; } // a row with repeats, longer than the stage
+    for (let k = a; k < e; k++) stage[s++] = indices[k];
+  }
+  if (s > 0) ar.scatterAdd(stage, s, out, w);
 }

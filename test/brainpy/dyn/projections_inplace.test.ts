@@ -1,6 +1,6 @@
 /**
- * The align-post projections' in-place path: an event JIT layer writes its product into the synapse's own array P
- * (bp.dyn.Expon, beside g in the post group's arena) and add_current adds it in one SIMD pass. Every case here is
+ * The align-post projections' in-place path: an event JIT or CSR layer writes its product into the synapse's own
+ * array P (bp.dyn.Expon, beside g in the post group's arena) and add_current adds it in one SIMD pass. Every case here is
  * compared bit for bit with the same network whose comm is a plain function (which takes the general path: a fresh
  * output and a scattered add): g, V, spikes and the returned products.
  */
@@ -84,11 +84,12 @@ function run(net: ReturnType<typeof build>, kind: Kind, at: (i: number) => void 
 
 const homo = (nIn: number, nOut: number, k: number): Layer => new bp.dnn.EventJitFPHomoLinear(nIn, nOut, { prob: 0.2, weight: 0.3 + 0.1 * k, seed: 10 + k });
 const uniform = (nIn: number, nOut: number, k: number): Layer => new bp.dnn.EventJitFPUniformLinear(nIn, nOut, { prob: 0.2, w_low: 0.1, w_high: 0.4 + 0.1 * k, seed: 20 + k }) as unknown as Layer;
+const csr = (nIn: number, nOut: number, k: number): Layer => new bp.dnn.EventCSRLinear(new bp.conn.FixedProb(0.2, { pre: nIn, post: nOut, seed: 30 + k }), 0.3 + 0.1 * k) as unknown as Layer;
 
 afterEach(() => bp.share.clear_shargs());
 
 describe.each(['HalfMg', 'FullMg', 'Half', 'Full'] as const)('%s', (kind) => {
-  test.each([['homo', true, homo], ['homo', false, homo], ['uniform', true, uniform]] as const)('%s layers, spike list %s: bit-identical to the general path', (_name, hint, layers) => {
+  test.each([['homo', true, homo], ['homo', false, homo], ['uniform', true, uniform], ['csr', true, csr], ['csr', false, csr]] as const)('%s layers, spike list %s: bit-identical to the general path', (_name, hint, layers) => {
     const fast = build(kind, false, layers, 2, false, hint), slow = build(kind, true, layers, 2, false, hint);
     const a = run(fast, kind), b = run(slow, kind);
     expect(a.length).toBe(b.length);
@@ -229,5 +230,52 @@ describe('an Mg projection\'s add waits for the post group\'s decay (one pass: g
     const c = net.projs[0].call(net.pre.call()) as torch.Tensor;
     c.mul_(2);
     expect(() => net.post.call(60)).toThrow("bp.dyn.Expon: the event product added by add_current was modified in place before the synapse's next update; copy it first (x.clone())");
+  });
+});
+
+describe('EventCSRLinear writing into the synapse (bm.event\'s _event_csr_homo_into)', () => {
+  /** A connector handing out a fixed CSR (rows may repeat a target, as allow_multi_conn draws do). */
+  class Given extends bp.connect.TwoEndConnector {
+    constructor(pre: number, post: number, private readonly ind: Int32Array, private readonly ptr: Int32Array) { super(pre, post); }
+    override build_csr(): [Int32Array, Int32Array] { return [this.ind.slice(), this.ptr.slice()]; }
+  }
+  /** 60 pre → 6 post: rows of 0 to 14 targets with repeats, so some rows are longer than the post group's stage (8). */
+  function given(): Given {
+    const r = rng(17), ptr = new Int32Array(61), ind: number[] = [];
+    for (let i = 0; i < 60; i++) { const k = i % 7 === 3 ? 14 : Math.floor(r() * 7); for (let j = 0; j < k; j++) ind.push(Math.floor(r() * 6)); ptr[i + 1] = ind.length; }
+    return new Given(60, 6, Int32Array.from(ind), ptr);
+  }
+  function small(plain: boolean, w: number | torch.Tensor = 0.4) {
+    bm.set_dt(0.1);
+    const pre = new Src(60, rng(23), 0.3, true);
+    const post = new bp.dyn.LifRef(6, { V_rest: -60, V_th: -50, V_reset: -60, tau: 20, tau_ref: 2, V_initializer: new bp.init.Normal(-55, 2, 4) });
+    const layer = new bp.dnn.EventCSRLinear(given(), w);
+    const proj = new bp.dyn.HalfProjAlignPostMg({ comm: plain ? (x: torch.Tensor) => layer.call(x) : layer, syn: bp.dyn.Expon.desc(6, { tau: 5 }), out: bp.dyn.COBA.desc({ E: 0 }), post });
+    return { pre, post, projs: [proj as DynamicalSystem], layer };
+  }
+
+  test('rows with repeated targets, longer than the stage: the same products, g, V and spikes as the general path', () => {
+    const into = jest.spyOn(bm.event, '_event_csr_homo_into');
+    const a = run(small(false), 'HalfMg'), b = run(small(true), 'HalfMg');
+    for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
+    expect(into).toHaveReturnedWith(expect.any(torch.Tensor)); // the fast path ran
+    into.mockRestore();
+  });
+
+  test('a 0-d float32 weight takes it too; a per-connection weight takes the general path, with the same values', () => {
+    for (const w of [torch.tensor(0.4), torch.full([given().require('csr')[0].shape[0]], 0.4)]) {
+      const a = run(small(false, w), 'HalfMg'), b = run(small(true, w), 'HalfMg');
+      for (let s = 0; s < a.length; s++) expect(a[s]).toEqual(b[s]);
+    }
+  });
+
+  test('indices written in place are checked again: an out-of-range target raises bm.event.csrmv\'s error', () => {
+    const net = small(false);
+    const step = (i: number): void => { bp.share.save({ i, t: Math.fround(i * 0.1) }); net.projs[0].call(net.pre.call()); net.post.call(60); };
+    step(0); step(1);
+    const ind = net.layer.indices, bad = (ind.toTypedArray() as Int32Array).slice();
+    bad[5] = 6;
+    ind.copy_(torch.from_typed_array(bad, [bad.length]));
+    expect(() => step(2)).toThrow('bm.event.csrmv: indices[5] must be in [0, 6), got 6');
   });
 });
