@@ -84,7 +84,9 @@
   ;; Above 88.72284 the result is +inf, below −103.972 it is 0; NaN stays NaN.
   (func $expf (param $x v128) (result v128)
     (local $fx v128) (local $r v128) (local $p v128) (local $c v128) (local $a v128) (local $hi v128) (local $lo v128)
-    (local.set $c (f32x4.max (f32x4.min (local.get $x) (f32x4.splat (f32.const 88.72284))) (f32x4.splat (f32.const -103.972))))
+    ;; pmin/pmax (one instruction each; min/max's NaN and ±0 rules cost several): the same for every non-NaN x, and a
+    ;; NaN lane returns x at the end
+    (local.set $c (f32x4.pmax (f32x4.pmin (local.get $x) (f32x4.splat (f32.const 88.72284))) (f32x4.splat (f32.const -103.972))))
     (local.set $fx (f32x4.floor (f32x4.add (f32x4.mul (local.get $c) (f32x4.splat (f32.const 1.44269504088896341)))
                                            (f32x4.splat (f32.const 0.5)))))
     (local.set $r (f32x4.sub (f32x4.sub (local.get $c) (f32x4.mul (local.get $fx) (f32x4.splat (f32.const 0.693359375))))
@@ -97,8 +99,9 @@
     (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 5.0000001201e-1))))
     (local.set $p (f32x4.add (f32x4.add (f32x4.mul (local.get $p) (f32x4.mul (local.get $r) (local.get $r))) (local.get $r))
                              (f32x4.splat (f32.const 1))))
-    ;; n, and a = 1 / −126 / 0
-    (local.set $r (i32x4.trunc_sat_f32x4_s (local.get $fx)))
+    ;; n, and a = 1 / −126 / 0; n from the integral fx (|fx| <= 150) by adding 1.5·2^23: its low mantissa bits are n
+    ;; (exact, and cheaper than i32x4.trunc_sat_f32x4_s's saturating conversion)
+    (local.set $r (i32x4.sub (f32x4.add (local.get $fx) (f32x4.splat (f32.const 12582912))) (i32x4.splat (i32.const 0x4B400000))))
     (local.set $hi (i32x4.gt_s (local.get $r) (i32x4.splat (i32.const 127))))
     (local.set $lo (i32x4.lt_s (local.get $r) (i32x4.splat (i32.const -126))))
     (local.set $a (v128.or (v128.and (local.get $hi) (i32x4.splat (i32.const 1))) (v128.and (local.get $lo) (i32x4.splat (i32.const -126)))))
@@ -116,7 +119,7 @@
         (param $pSp i32) (param $pIdx i32) (param $has_delta i32) (param $t f32) (param $dt f32) (param $tau f32)
         (param $Vrest f32) (param $R f32) (param $Vth f32) (param $Vreset f32) (param $tauRef f32) (param $prev i32) (result i32)
     (local $k i32) (local $o i32) (local $cnt i32) (local $b i32) (local $j i32)
-    (local $v v128) (local $vn v128) (local $tl v128) (local $s v128) (local $z v128) (local $c v128)
+    (local $v v128) (local $vn v128) (local $tl v128) (local $s v128) (local $z v128) (local $c v128) (local $m v128)
     (local $vt v128) (local $vdt v128) (local $vtau v128) (local $vrest v128) (local $vR v128) (local $vth v128)
     (local $vreset v128) (local $vtref v128)
     (local.set $vt (f32x4.splat (local.get $t)))
@@ -147,12 +150,15 @@
       (local.set $z (f32x4.mul (local.get $vdt)
         (f32x4.div (f32x4.add (f32x4.splat (f32.const -1)) (f32x4.mul (local.get $vR) (v128.load (i32.add (local.get $pB) (local.get $o)))))
                    (local.get $vtau))))
-      (local.set $c (f32x4.mul (local.get $vdt)
-        (v128.bitselect
+      ;; exprel: (expf(z) − 1)/z, and the series where |z| <= 1e-5 (computed only when a lane needs it: rare)
+      (local.set $c (f32x4.div (f32x4.sub (call $expf (local.get $z)) (f32x4.splat (f32.const 1))) (local.get $z)))
+      (local.set $m (f32x4.le (f32x4.abs (local.get $z)) (f32x4.splat (f32.const 1e-5))))
+      (if (v128.any_true (local.get $m)) (then
+        (local.set $c (v128.bitselect
           (f32x4.add (f32x4.add (f32x4.splat (f32.const 1)) (f32x4.div (local.get $z) (f32x4.splat (f32.const 2))))
                      (f32x4.div (f32x4.mul (local.get $z) (local.get $z)) (f32x4.splat (f32.const 6))))
-          (f32x4.div (f32x4.sub (call $expf (local.get $z)) (f32x4.splat (f32.const 1))) (local.get $z))
-          (f32x4.le (f32x4.abs (local.get $z)) (f32x4.splat (f32.const 1e-5))))))
+          (local.get $c) (local.get $m)))))
+      (local.set $c (f32x4.mul (local.get $vdt) (local.get $c)))
       (local.set $vn
         (f32x4.add (local.get $v)
           (f32x4.mul (local.get $c)
