@@ -35,7 +35,7 @@
  * with their `delay` (even None) and read `at(name)` in `update()` (align_post.py 548-549, 565-566).
  */
 import { Tensor } from '../torch/index';
-import { scratch, setSparseHint, sparseHint } from '../torch/utils/kernels';
+import { TouchList, scratch, setSparseHint, sparseHint } from '../torch/utils/kernels';
 import { describe, fail, pyArgs, type PyRest } from '../torch/utils/checks';
 import { share } from './context';
 import { DynamicalSystem, noBatch } from './dynsys';
@@ -113,6 +113,14 @@ export class VarDelay extends DynamicalSystem {
   data: Tensor | null = null;
   private readonly _init: DelayInit | null;
   private readonly _entries = new Map<string, number | null>();
+  /**
+   * Per buffer row, the positions that can be nonzero in it — a copy of the written value's sorted nonzero hint (a
+   * neuron group's spike list) — or null; valid while the buffer's version is _hintVer (nothing wrote it from
+   * outside). retrieve() hands a row's list on with its copy, so event layers fed through a delay visit only the
+   * rows of spiking neurons.
+   */
+  private _rowHints: (TouchList | null)[] = [];
+  private _hintVer = -1;
 
   constructor(target: Tensor, ...rest: VarDelayRest) {
     const fn = 'bp.VarDelay';
@@ -172,6 +180,17 @@ export class VarDelay extends DynamicalSystem {
       buf.set(full.toTypedArray() as any);
     }
     this.data = Tensor.fromBuffer(buf, shape, dtype);
+    this._rowHints = new Array<TouchList | null>(L).fill(null);
+    this._hintVer = -1;
+  }
+
+  /** Records the nonzero hint of the value just written to `row` (null when it has no sorted one). */
+  private _noteRow(row: number, h: TouchList | null): void {
+    if (h === null || !h.sorted) { this._rowHints[row] = null; return; }
+    const l = this._rowHints[row] ?? new TouchList(h.count, true);
+    l.begin(h.count).set(h.idx.subarray(0, h.count)); // a new generation: copies handed out before lose the old list
+    l.count = h.count;
+    this._rowHints[row] = l;
   }
 
   /** register_entry(entry, delay_time = null, delay_step = null) (305-345); returns this. */
@@ -223,7 +242,10 @@ export class VarDelay extends DynamicalSystem {
       row = delay_step - 1;
       if (row < 0) row += L; // Python indexing: retrieve(0) reads the last row
     }
-    return Tensor.fromBuffer(copyRow(this.data.buffer as Buf, row * n, n), this.target.shape, this.target.dtype);
+    const t = Tensor.fromBuffer(copyRow(this.data.buffer as Buf, row * n, n), this.target.shape, this.target.dtype);
+    const h = this._hintVer === this.data._version.v ? this._rowHints[row] : null;
+    if (h) setSparseHint(t, h);
+    return t;
   }
 
   private _i(fn: string): number {
@@ -241,15 +263,20 @@ export class VarDelay extends DynamicalSystem {
     if (v.numel() !== this.target.numel()) throw new Error(`${fn}: latest_value must have the target's shape [${this.target.shape.join(', ')}], got ${describe(v)}`);
     const L = this.max_length, n = this.target.numel();
     const buf = this.data.buffer as Buf;
+    // the buffer written from outside since the last update: no row's list can be trusted
+    if (this._hintVer !== this.data._version.v) this._rowHints.fill(null);
     let row = 0;
     if (this.method === 'rotation') {
       const i = this._i(fn);
       row = (((-i) % L) + L) % L;
     } else if (L > 1) {
       buf.copyWithin(n, 0, (L - 1) * n);
+      this._rowHints.unshift(this._rowHints.pop()!); // the lists move with their rows (the last one's is reused)
     }
     const c = v.dtype === this.target.dtype ? (v.is_contiguous() ? v : v.contiguous()) : v.to(this.target.dtype).contiguous();
     buf.set((c.buffer as Buf).subarray(c.offset, c.offset + n) as any, row * n);
+    this._noteRow(row, c === v && v.is_contiguous() && v.ndim === 1 ? sparseHint(v) : null);
+    this._hintVer = this.data._version.v;
   }
 
   /** Re-creates the buffer from init (zeros unless given). */

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
 import { DynamicalSystem } from '../../../src/brainpy/dynsys';
+import { TouchList, setSparseHint, sparseHint } from '../../../src/core/sparse_hint';
 
 const arr = (t: torch.Tensor): number[] => Array.from(t.contiguous().buffer.subarray(t.offset, t.offset + t.numel()) as Float32Array);
 
@@ -123,6 +124,76 @@ interface FxArrival { entries: [string, number | null, number | null][]; method:
 const FX = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../fixtures/brainpy/delay/var_delay.json'), 'utf8')) as { cases: FxCase[]; arrivals: FxArrival[] };
 
 const modeOf = (m: string): bm.Mode | undefined => (m === 'TrainingMode' ? new bm.TrainingMode() : m === 'BatchingMode' ? new bm.BatchingMode() : undefined);
+
+describe('VarDelay hands a written value\'s spike list on with the rows it reads (event layers then visit only those rows)', () => {
+  /** A bool target whose writes publish their nonzero positions (sorted), as a neuron group's spike Variable does. */
+  function spiking(n: number) {
+    const x = new bm.Variable(torch.zeros(n).to('bool'));
+    const list = new TouchList(0, true);
+    const set = (ids: number[]): void => {
+      const b = x.buffer as Uint8Array;
+      b.fill(0, x.offset, x.offset + n);
+      const idx = list.begin(ids.length);
+      ids.forEach((k, q) => { b[x.offset + k] = 1; idx[q] = k; });
+      list.count = ids.length;
+      x._version.v++;
+      setSparseHint(x, list);
+    };
+    return { x, set };
+  }
+  const hinted = (t: torch.Tensor): number[] | null => { const h = sparseHint(t); return h === null ? null : Array.from(h.idx.subarray(0, h.count)); };
+  const ones = (t: torch.Tensor): number[] => (Array.from(t.toTypedArray() as Uint8Array)).flatMap((v, k) => (v ? [k] : []));
+
+  test.each(['rotation', 'concat'] as const)('%s: each read carries the list of the step it reads, equal to its nonzeros', (method) => {
+    const { x, set } = spiking(12);
+    const d = new bp.VarDelay(x, { entries: { a: 0.1, c: 0.3 }, method });
+    for (let i = 0; i < 9; i++) {
+      bp.share.save({ i });
+      for (const e of ['a', 'c']) {
+        const t = d.at(e), h = hinted(t);
+        if (i >= 3) expect(h).not.toBeNull(); // from here on every row read was written with a list
+        if (h === null) expect(ones(t)).toEqual([]); // init's zeros
+        else expect(h).toEqual(ones(t));
+      }
+      const ids = [(i * 5) % 12, (i * 5 + 3) % 12].sort((p, q) => p - q);
+      set(ids);
+      d.update();
+    }
+  });
+
+  test('a copy\'s list goes stale when its row is written again; rows of init or of values without a list carry none', () => {
+    const { x, set } = spiking(6);
+    const d = new bp.VarDelay(x, { entries: { a: 0.1 } });
+    bp.share.save({ i: 0 });
+    expect(hinted(d.at('a'))).toBeNull(); // init's row
+    set([1, 4]); d.update();
+    bp.share.save({ i: 1 });
+    const old = d.at('a');
+    expect(hinted(old)).toEqual([1, 4]);
+    set([2]); d.update();
+    expect(hinted(old)).toBeNull(); // its row was overwritten (its list refilled)
+    bp.share.save({ i: 2 });
+    expect(hinted(d.at('a'))).toEqual([2]);
+    x.value = torch.tensor([0, 0, 1, 0, 0, 0]).to('bool'); // no list
+    d.update();
+    bp.share.save({ i: 3 });
+    const t = d.at('a');
+    expect(hinted(t)).toBeNull();
+    expect(ones(t)).toEqual([2]);
+  });
+
+  test('the buffer written from outside (delay.data in place) drops every list', () => {
+    const { x, set } = spiking(6);
+    const d = new bp.VarDelay(x, { entries: { c: 0.2 } });
+    for (let i = 0; i < 2; i++) { bp.share.save({ i }); set([i, 5]); d.update(); }
+    bp.share.save({ i: 2 });
+    expect(hinted(d.at('c'))).toEqual([1, 5]); // row (2 − 2 − 1) mod 2 = 1: step 1's value
+    d.data!.fill_(1);
+    const t = d.at('c');
+    expect(hinted(t)).toBeNull();
+    expect(ones(t)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
 
 describe('VarDelay against fixtures/brainpy/delay/var_delay.json (BrainPy 2.8.2 delay.py, numpy transcription)', () => {
   test('the fixture covers delays of 0, 1, 2, 3 and 7 steps with both methods', () => {

@@ -166,6 +166,16 @@ test('the fast path is taken: the product returned lives in the post group\'s me
   direct.mockRestore(); staged.mockRestore();
 });
 
+test('through a delay (the Full forms): the delayed spikes keep their list, so the fast path is taken there too', () => {
+  for (const kind of ['Full', 'FullMg'] as const) {
+    const direct = jest.spyOn(bm.jitconn, '_event_homo_into');
+    const net = build(kind, false, homo, 1);
+    for (let i = 0; i < 4; i++) { bp.share.save({ i, t: Math.fround(i * 0.1) }); net.pre.call(); net.projs[0].call(); net.post.call(60); }
+    expect(direct).toHaveReturnedWith(expect.any(torch.Tensor));
+    direct.mockRestore();
+  }
+});
+
 test('one Expon shared by two non-Mg projections: the second product does not overwrite the first within a step', () => {
   const make = (plain: boolean) => {
     bm.set_dt(0.1);
