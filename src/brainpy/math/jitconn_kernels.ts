@@ -15,7 +15,7 @@
  * or float32 as the kernel declares it, scattered sums round to float32 at every add (the output array is float32).
  * With float64 data everything stays float64.
  */
-import { SnnArena, scratch, type HintSlice, type TouchList } from '../../torch/utils/kernels';
+import { SnnArena, csrmvWasm, scratch, type HintSlice, type TouchList } from '../../torch/utils/kernels';
 import { lineCacheFor, makeWalker, type LineCache, type WalkSpec, type JitconnRng, type LineWalker, type WeightKind } from './jitconn_walk';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -149,6 +149,11 @@ export function jitMatmul(op: JitOp, x: FloatArray | null, K: number, ev: EventI
 
 // ---- float matrix-vector ----------------------------------------------------------------------------------------------------
 
+/** Never called: a cached line holds positions below its length (the walker draws them so). */
+function badLine(k: number, v: number): never {
+  throw new Error(`bm.jitconn: a cached line holds position ${v} at ${k}, outside the line (a bug)`);
+}
+
 function floatVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w: Float64Array, x: FloatArray, out: FloatArray): void {
   const f32 = op.dtype === 'float32';
   const fr = Math.fround;
@@ -161,6 +166,10 @@ function floatVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
       // walks one stream in order and is never cached, so its float32 accumulation does not arise here)
       const cache = walker.sequential ? null : lineCacheFor(specOf(op, g.lineLen), g.nLines);
       if (cache !== null) {
+        // every line cached and float32 data: the same sums as one WebAssembly CSR gather (an f32.add chain in JS pays
+        // a float64 round trip per load)
+        const csr = f32 && x instanceof Float32Array && out instanceof Float32Array ? cache.csr(g.lineLen) : null;
+        if (csr !== null && csrmvWasm(csr, null, null, weight, false, x as Float32Array, out as Float32Array, badLine)) return;
         for (let o = 0; o < g.nLines; o++) {
           const r = cachedLine(o, walker, cache, idx, w), ids = r.ids, end = r.at + r.cnt;
           let acc = 0;

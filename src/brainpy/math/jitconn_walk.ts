@@ -15,6 +15,7 @@
  *
  * The walkers write into caller-owned buffers (no allocation per line or per connection).
  */
+import type { CsrSource } from '../../torch/utils/kernels';
 import { NumpyMT19937, TWO_POW_M32, lightNormal01, lightUniform01 } from './jitconn_rng';
 
 /** The generator strategy: which brainevent era's CPU kernels to reproduce. */
@@ -356,6 +357,20 @@ export class LineCache {
     if (v === undefined) { const at = this.start[line]; v = this.views[line] = this.idx.subarray(at, at + this.len[line]); }
     return v;
   }
+
+  /**
+   * Every line, once all are cached, as a CSR structure in line order (built once: cached lines never change), for
+   * the WebAssembly float products (core/kernels/csr.ts); null while a line is missing. It copies the positions.
+   */
+  csr(lineLen: number): CsrSource | null {
+    if (this._csr !== undefined) return this._csr;
+    const n = this.start.length, indptr = new Int32Array(n + 1);
+    for (let o = 0; o < n; o++) { if (this.start[o] < 0) return null; indptr[o + 1] = indptr[o] + this.len[o]; }
+    const indices = new Int32Array(indptr[n]);
+    for (let o = 0; o < n; o++) indices.set(this.idx.subarray(this.start[o], this.start[o] + this.len[o]), indptr[o]);
+    return this._csr = { indices, indptr, m: n, n: lineLen, nnz: indptr[n], iver: { v: 0 }, pver: { v: 0 } };
+  }
+  private _csr: CsrSource | undefined;
 
   /** Stores `cnt` positions (and weights) of `line`; false when the budget is spent. */
   put(line: number, idx: Int32Array, w: Float64Array, cnt: number): boolean {

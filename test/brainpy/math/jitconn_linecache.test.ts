@@ -6,6 +6,7 @@
 import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
 import { LineCache, clear_line_caches, lineCacheFor, makeWalker, type WalkSpec } from '../../../src/brainpy/math/jitconn_walk';
+import { set_snn_backend } from '../../../src/index';
 
 const specs: WalkSpec[] = [
   { rng: 'lfsr88-c', kind: 'homo', seed: 11, clen: 40, lineLen: 500, cols: 300, mode: 'mv', a: 0.5, b: 0, f32: true },
@@ -99,7 +100,9 @@ test.each([['lfsr88-c', true], ['lfsr88-c', false], ['light-d', true], ['light-d
     }
     const f = () => Array.from(bm.jitconn.mv_prob_homo(v, 0.7, 0.05, 41, opts).buffer as Float32Array);
     expect(f()).toEqual(Array.from(want)); // lines generated and cached
-    expect(f()).toEqual(Array.from(want)); // lines read back
+    expect(f()).toEqual(Array.from(want)); // lines read back (the gather form: as one WebAssembly CSR gather)
+    set_snn_backend('js');
+    try { expect(f()).toEqual(Array.from(want)); } finally { set_snn_backend('auto'); } // and by the JS loop
   });
 
 test.each(['lfsr88-c', 'light-d'] as const)('event homo products in the gather form (%s) count active inputs over cached rows: the dense matrix\'s counts', (rng) => {
