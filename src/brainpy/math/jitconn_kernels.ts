@@ -15,7 +15,7 @@
  * or float32 as the kernel declares it, scattered sums round to float32 at every add (the output array is float32).
  * With float64 data everything stays float64.
  */
-import { SnnArena, csrmvWasm, scratch, type HintSlice, type TouchList } from '../../torch/utils/kernels';
+import { SnnArena, csrCountWasm, csrmvWasm, scratch, type HintSlice, type TouchList } from '../../torch/utils/kernels';
 import { lineCacheFor, makeWalker, type LineCache, type WalkSpec, type JitconnRng, type LineWalker, type WeightKind } from './jitconn_walk';
 
 export type FloatArray = Float32Array | Float64Array;
@@ -360,6 +360,9 @@ function eventVec(op: JitOp, g: Geometry, walker: LineWalker, idx: Int32Array, w
       // era B (values, sequential) aside, the rows are read back from the line cache: the same counts
       const cache = vals || walker.sequential ? null : lineCacheFor(specOf(op, g.lineLen), g.nLines);
       if (cache !== null) {
+        // every line cached: the same counts as one WebAssembly CSR pass
+        const csr = out instanceof Float32Array ? cache.csr(g.lineLen) : null;
+        if (csr !== null && csrCountWasm(csr, weight, act, out as Float32Array, badLine)) return;
         for (let o = 0; o < g.nLines; o++) {
           const r = cachedLine(o, walker, cache, idx, w), ids = r.ids, end = r.at + r.cnt;
           let c = 0;

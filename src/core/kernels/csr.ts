@@ -18,6 +18,7 @@ interface CsrExports {
   scatter(m: number, n: number, pPtr: number, pIdx: number, pData: number, pX: number, pOut: number): void;
   gather_homo(m: number, pPtr: number, pIdx: number, pX: number, pOut: number, w: number): void;
   gather(m: number, pPtr: number, pIdx: number, pData: number, pX: number, pOut: number): void;
+  gather_count(m: number, pPtr: number, pIdx: number, pAct: number, pOut: number, w: number): void;
 }
 
 let _module: WebAssembly.Module | null | undefined;
@@ -35,10 +36,11 @@ const pad4 = (n: number): number => (n + 3) & ~3;
 class CsrCopy {
   readonly x: WebAssembly.Exports & CsrExports;
   readonly ptr: Int32Array; readonly idx: Int32Array; readonly data: Float32Array | null; readonly xin: Float32Array; readonly out: Float32Array;
+  readonly act: Uint8Array;
   sPtr: Stamp | null = null; sIdx: Stamp | null = null; sData: Stamp | null = null;
 
   constructor(readonly m: number, readonly n: number, readonly nnz: number, withData: boolean) {
-    const lens = [pad4(m + 1), pad4(nnz), withData ? pad4(nnz) : 0, pad4(Math.max(m, n)), pad4(Math.max(m, n))];
+    const lens = [pad4(m + 1), pad4(nnz), withData ? pad4(nnz) : 0, pad4(Math.max(m, n)), pad4(Math.max(m, n)), pad4(n) / 4];
     const bytes = lens.reduce((a, b) => a + b, 0) * 4;
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
     this.x = new WebAssembly.Instance(_module!, { env: { memory } }).exports as WebAssembly.Exports & CsrExports;
@@ -48,7 +50,8 @@ class CsrCopy {
     this.idx = new Int32Array(b, o, nnz); o += lens[1] * 4;
     this.data = withData ? new Float32Array(b, o, nnz) : null; o += lens[2] * 4;
     this.xin = new Float32Array(b, o, lens[3]); o += lens[3] * 4;
-    this.out = new Float32Array(b, o, lens[4]);
+    this.out = new Float32Array(b, o, lens[4]); o += lens[4] * 4;
+    this.act = new Uint8Array(b, o, n);
   }
 }
 
@@ -65,9 +68,39 @@ export interface CsrSource { indices: Int32Array; indptr: Int32Array; m: number;
  */
 export function csrmvWasm(src: CsrSource, data: Float32Array | null, dver: { v: number } | null, w: number, transpose: boolean,
   x: Float32Array, out: Float32Array, bad: (k: number, v: number) => never): boolean {
-  if (snn_backend() !== 'wasm') return false;
+  const c = copyOf(src, data, dver, bad);
+  if (c === null) return false;
+  const { m, n } = src;
+  const lenX = transpose ? m : n, lenOut = transpose ? n : m;
+  c.xin.set(x.length === lenX ? x : x.subarray(0, lenX));
+  const k = c.x, pPtr = c.ptr.byteOffset, pIdx = c.idx.byteOffset, pX = c.xin.byteOffset, pOut = c.out.byteOffset;
+  if (transpose) {
+    if (data === null) k.scatter_homo(m, n, pPtr, pIdx, pX, pOut, w);
+    else k.scatter(m, n, pPtr, pIdx, c.data!.byteOffset, pX, pOut);
+  } else if (data === null) k.gather_homo(m, pPtr, pIdx, pX, pOut, w);
+  else k.gather(m, pPtr, pIdx, c.data!.byteOffset, pX, pOut);
+  out.set(c.out.subarray(0, lenOut));
+  return true;
+}
+
+/**
+ * out[i] = f32(w · the number of active columns of row i) for 0/1 bytes `act` (n long): the gather form of an event
+ * product with one weight, as csrmvWasm (the same copy of src; false when WebAssembly is off).
+ */
+export function csrCountWasm(src: CsrSource, w: number, act: Uint8Array, out: Float32Array, bad: (k: number, v: number) => never): boolean {
+  const c = copyOf(src, null, null, bad);
+  if (c === null) return false;
+  c.act.set(act.length === src.n ? act : act.subarray(0, src.n));
+  c.x.gather_count(src.m, c.ptr.byteOffset, c.idx.byteOffset, c.act.byteOffset, c.out.byteOffset, w);
+  out.set(c.out.subarray(0, src.m));
+  return true;
+}
+
+/** src's copy (made, or refreshed where a source changed), or null when WebAssembly is off or unavailable. */
+function copyOf(src: CsrSource, data: Float32Array | null, dver: { v: number } | null, bad: (k: number, v: number) => never): CsrCopy | null {
+  if (snn_backend() !== 'wasm') return null;
   if (_module === undefined) _module = compileWasm(CSR_WASM_BASE64);
-  if (_module === null) return false;
+  if (_module === null) return null;
   const { indices, indptr, m, n, nnz } = src;
   const key = indices.buffer;
   let c = copies.get(key);
@@ -84,14 +117,5 @@ export function csrmvWasm(src: CsrSource, data: Float32Array | null, dver: { v: 
   }
   if (!same(c.sPtr, indptr, src.pver)) { c.ptr.set(indptr); c.sPtr = stamp(indptr, src.pver); }
   if (data !== null && !same(c.sData, data, dver!)) { c.data!.set(data); c.sData = stamp(data, dver!); }
-  const lenX = transpose ? m : n, lenOut = transpose ? n : m;
-  c.xin.set(x.length === lenX ? x : x.subarray(0, lenX));
-  const k = c.x, pPtr = c.ptr.byteOffset, pIdx = c.idx.byteOffset, pX = c.xin.byteOffset, pOut = c.out.byteOffset;
-  if (transpose) {
-    if (data === null) k.scatter_homo(m, n, pPtr, pIdx, pX, pOut, w);
-    else k.scatter(m, n, pPtr, pIdx, c.data!.byteOffset, pX, pOut);
-  } else if (data === null) k.gather_homo(m, pPtr, pIdx, pX, pOut, w);
-  else k.gather(m, pPtr, pIdx, c.data!.byteOffset, pX, pOut);
-  out.set(c.out.subarray(0, lenOut));
-  return true;
+  return c;
 }

@@ -2,7 +2,7 @@
 ;; Every operation is the one the JS kernel of src/brainpy/math/sparse.ts does, in the same order (bit-identical):
 ;; the scatter form adds float32 products into a float32 output, the gather form sums them in float64 and rounds once.
 ;; Arrays are byte offsets into the instance's memory: indptr (m + 1 i32), indices (nnz i32, already checked to be
-;; in range), data (nnz f32), x, out. Compiled to csr_wasm.ts by `npm run build:wasm` (wabt).
+;; in range), data (nnz f32), x, out, and act (0/1 bytes) for the event count. Compiled to csr_wasm.ts by `npm run build:wasm` (wabt).
 (module
   (import "env" "memory" (memory 1))
 
@@ -88,6 +88,24 @@
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $K)))
       (f32.store (i32.add (local.get $pOut) (i32.shl (local.get $i) (i32.const 2))) (f32.demote_f64 (local.get $r)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $R))))
+
+  ;; M @ act for 0/1 bytes act and one weight: out[i] = f32(w · count of active columns in row i) (the count exact)
+  (func (export "gather_count") (param $m i32) (param $pPtr i32) (param $pIdx i32) (param $pAct i32) (param $pOut i32) (param $w f64)
+    (local $i i32) (local $k i32) (local $e i32) (local $c i32)
+    (local.set $k (i32.load (local.get $pPtr)))
+    (block $rows (loop $R
+      (br_if $rows (i32.ge_u (local.get $i) (local.get $m)))
+      (local.set $c (i32.const 0))
+      (local.set $e (i32.load (i32.add (local.get $pPtr) (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 2)))))
+      (block $row (loop $K
+        (br_if $row (i32.ge_u (local.get $k) (local.get $e)))
+        (local.set $c (i32.add (local.get $c)
+          (i32.load8_u (i32.add (local.get $pAct) (i32.load (i32.add (local.get $pIdx) (i32.shl (local.get $k) (i32.const 2))))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $K)))
+      (f32.store (i32.add (local.get $pOut) (i32.shl (local.get $i) (i32.const 2))) (f32.demote_f64 (f64.mul (local.get $w) (f64.convert_i32_s (local.get $c)))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $R))))
 )

@@ -4,7 +4,7 @@
  * of event-driven products.
  */
 export { SnnArena, set_snn_backend, snn_backend, type SnnBackend } from '../../core/kernels/snn';
-export { csrmvWasm, type CsrSource } from '../../core/kernels/csr';
+export { csrCountWasm, csrmvWasm, type CsrSource } from '../../core/kernels/csr';
 export { TouchList, hintedNonzeros, setSparseHint, sparseHint, type HintSlice } from '../../core/sparse_hint';
 export { StepScope, isScratch, scratch, withStepScope } from '../../core/step_scope';
 export { flatnonzero } from '../../core/ops/join';
