@@ -359,15 +359,24 @@ export class LineCache {
   }
 
   /**
-   * Every line, once all are cached, as a CSR structure in line order (built once: cached lines never change), for
-   * the WebAssembly float products (core/kernels/csr.ts); null while a line is missing. It copies the positions.
+   * Every line, once all are cached, as a CSR structure in line order (built once: cached lines never change, and
+   * nothing is added to a full cache), for the WebAssembly products (core/kernels/csr.ts); null while a line is
+   * missing. Lines stored in order (a gather's first call makes them so) are a view of `idx`, others a copy.
    */
   csr(lineLen: number): CsrSource | null {
     if (this._csr !== undefined) return this._csr;
     const n = this.start.length, indptr = new Int32Array(n + 1);
-    for (let o = 0; o < n; o++) { if (this.start[o] < 0) return null; indptr[o + 1] = indptr[o] + this.len[o]; }
-    const indices = new Int32Array(indptr[n]);
-    for (let o = 0; o < n; o++) indices.set(this.idx.subarray(this.start[o], this.start[o] + this.len[o]), indptr[o]);
+    let inOrder = true;
+    for (let o = 0; o < n; o++) {
+      if (this.start[o] < 0) return null;
+      inOrder &&= this.start[o] === indptr[o];
+      indptr[o + 1] = indptr[o] + this.len[o];
+    }
+    let indices = this.idx.subarray(0, indptr[n]);
+    if (!inOrder) {
+      indices = new Int32Array(indptr[n]);
+      for (let o = 0; o < n; o++) indices.set(this.idx.subarray(this.start[o], this.start[o] + this.len[o]), indptr[o]);
+    }
     return this._csr = { indices, indptr, m: n, n: lineLen, nnz: indptr[n], iver: { v: 0 }, pver: { v: 0 } };
   }
   private _csr: CsrSource | undefined;

@@ -121,3 +121,23 @@ test.each(['lfsr88-c', 'light-d'] as const)('event homo products in the gather f
   try { expect(f()).toEqual(Array.from(want)); } finally { set_snn_backend('auto'); } // and the JS loop
   expect(want.some((y) => y !== 0)).toBe(true);
 });
+
+test('LineCache.csr(): null until every line is cached, then the lines in line order (a view when stored in order)', () => {
+  const spec = { ...specs[0], seed: 99, lineLen: 50 };
+  const walker = makeWalker(spec), idx = new Int32Array(50), w = new Float64Array(50);
+  const lines = (c: LineCache): number[][] => Array.from({ length: 6 }, (_, o) => Array.from(c.idx.subarray(c.start[o], c.start[o] + c.len[o])));
+  for (const order of [[0, 1, 2, 3, 4, 5], [4, 0, 5, 2, 1, 3]]) {
+    clear_line_caches();
+    const cache = lineCacheFor(spec, 6)!;
+    for (const [q, o] of order.entries()) {
+      if (q > 0) expect(cache.csr(50)).toBeNull();
+      cache.put(o, idx, w, walker.fill(o, idx, w));
+    }
+    const csr = cache.csr(50)!;
+    expect(cache.csr(50)).toBe(csr); // built once
+    expect([csr.m, csr.n]).toEqual([6, 50]);
+    const want = lines(cache);
+    for (let o = 0; o < 6; o++) expect(Array.from(csr.indices.subarray(csr.indptr[o], csr.indptr[o + 1]))).toEqual(want[o]);
+    expect(csr.indices.buffer === cache.idx.buffer).toBe(order[1] === 1); // in order: a view of the cache
+  }
+});
