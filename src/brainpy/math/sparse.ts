@@ -68,8 +68,8 @@ export function _shape2(fn: string, shape: unknown, arg = 'shape'): [number, num
 }
 
 /**
- * @internal A validated CSR structure; `iver` / `pver` are the version counters of the Tensors indices and indptr came
- * from (null for plain arrays), which let the WebAssembly kernels keep a copy of them.
+ * @internal A validated CSR structure; `iver` / `pver` are the version counters of the Tensors whose storage indices and
+ * indptr view (null for plain arrays and copies), which let the WebAssembly kernels keep a copy of them.
  */
 export interface _Csr { indices: Int32Array; indptr: Int32Array; m: number; n: number; nnz: number; iver: { v: number } | null; pver: { v: number } | null }
 
@@ -84,7 +84,8 @@ export function _csr(fn: string, indicesIn: unknown, indptrIn: unknown, shape: [
     if (indptr[i + 1] < indptr[i]) throw new Error(`${fn}: ${names[1]} must be non-decreasing, got ${names[1]}[${i}] = ${indptr[i]} > ${names[1]}[${i + 1}] = ${indptr[i + 1]}`);
   }
   if (indptr[m] !== indices.length) throw new Error(`${fn}: ${names[1]}[-1] must equal the number of entries len(${names[0]}) = ${indices.length}, got ${indptr[m]}`);
-  const ver = (x: unknown): { v: number } | null => (x instanceof torch.Tensor ? x._version : null);
+  // a version only for arrays that are views of a Tensor's storage (a strided Tensor's indices are a copy per call)
+  const ver = (x: unknown): { v: number } | null => (x instanceof torch.Tensor && x.is_contiguous() ? x._version : null);
   return { indices, indptr, m, n, nnz: indices.length, iver: ver(indicesIn), pver: ver(indptrIn) };
 }
 
