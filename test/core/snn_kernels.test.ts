@@ -88,11 +88,12 @@ test('the JS LIF step matches the formulas evaluated in float64 (within float32 
   expect(Array.from(T)).toEqual([-1e7, 6, -1e7, 1.5, 6, 2, 6, -1e7].map(Math.fround));
 });
 
-test('the committed snn_wasm.ts and csr_wasm.ts are what their .wat files compile to (npm run build:wasm -- --check)', () => {
+test('the committed *_wasm.ts files are what their .wat files compile to (npm run build:wasm -- --check)', () => {
   const root = path.join(__dirname, '../..');
   const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { cwd: root, encoding: 'utf8' });
   expect(r.stdout).toContain('ok   src/core/kernels/snn_wasm.ts');
   expect(r.stdout).toContain('ok   src/core/kernels/csr_wasm.ts');
+  expect(r.stdout).toContain('ok   src/core/kernels/lif64_wasm.ts');
   expect(r.status).toBe(0);
 });
 

@@ -1,10 +1,12 @@
 /**
  * LIF/LIFRef take a one-pass step (_onePass) or a fused step (_fusedStep) when their _reset/_integrate/get_spike are
  * their own; a subclass overriding _integrate takes the general path (_reset + _integrate). The three must give
- * bit-identical states and spikes.
+ * bit-identical states and spikes, and the one-pass step gives the same bits in WebAssembly as in JS.
  */
 import * as torch from '../../../src/torch/index';
 import { environ, nn } from '../../../src/brainstate/index';
+import { set_snn_backend } from '../../../src/index';
+import { BRAINUNIT_WEIGHT_SCALE, EINet } from '../../../examples/brainstate/einet';
 
 type Tensor = torch.Tensor;
 const bits = (t: Tensor): string => Buffer.from(new Uint8Array((t.contiguous().toTypedArray() as Float32Array).buffer)).toString('hex');
@@ -69,5 +71,38 @@ describe('brainstate LIF/LIFRef fast steps equal the general path bit for bit', 
     expect(k).toBe(-1);
     // the run is not trivial: some neuron fired
     expect(fast.some((v, i) => i % (c.ref ? 3 : 2) === 0 && /3f800000|0000803f/.test(v))).toBe(true);
+  });
+});
+
+describe('the one-pass step in WebAssembly (core/kernels/lif64.ts) and in JS give the same bits', () => {
+  afterAll(() => environ._reset_for_tests());
+  test.each(cases.filter(([, c]) => !c.fnInput && !c.delta && !c.batch))('%s', (_name, c) => {
+    set_snn_backend('js');
+    let js: string[];
+    try { js = run(c, false); } finally { set_snn_backend('auto'); }
+    const wasm = run(c, false);
+    expect(wasm.findIndex((v, i) => v !== js[i])).toBe(-1);
+  });
+
+  test('the brainstate COBA network (1000 neurons, 300 steps, upstream-strength and unitless weights)', () => {
+    for (const ws of [BRAINUNIT_WEIGHT_SCALE, 1]) {
+      const runNet = (): string[] => {
+        environ._reset_for_tests();
+        environ.set({ dt: 0.1 });
+        const net = new EINet(0.25, 5, ws), log: string[] = [];
+        for (let i = 0; i < 300; i++) {
+          environ.context({ i, t: Math.fround(i * Math.fround(0.1)) }, () => {
+            log.push(bits(net.update(20)), bits(net.N.V.value), bits((net.N as nn.LIFRef).last_spike_time.value));
+          });
+        }
+        return log;
+      };
+      set_snn_backend('js');
+      let js: string[];
+      try { js = runNet(); } finally { set_snn_backend('auto'); }
+      const wasm = runNet();
+      expect(wasm.findIndex((v, i) => v !== js[i])).toBe(-1);
+      expect(wasm.some((v, i) => i % 3 === 0 && /0000803f/.test(v))).toBe(true); // neurons fired
+    }
   });
 });
