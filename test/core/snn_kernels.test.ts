@@ -93,7 +93,7 @@ test('the committed *_wasm.ts files are what their .wat files compile to (npm ru
   const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { cwd: root, encoding: 'utf8' });
   expect(r.stdout).toContain('ok   src/core/kernels/snn_wasm.ts');
   expect(r.stdout).toContain('ok   src/core/kernels/csr_wasm.ts');
-  expect(r.stdout).toContain('ok   src/core/kernels/lif64_wasm.ts');
+  expect(r.stdout).toContain('ok   src/core/kernels/brainstate_steps_wasm.ts');
   expect(r.status).toBe(0);
 });
 

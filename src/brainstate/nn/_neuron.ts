@@ -26,7 +26,7 @@
  * Speed: update() takes a one-pass loop (_onePass) or a fused step (_fusedStep) when _reset/_integrate/get_spike are
  * LIF's own — the same operations per element, in the same order, as the general path (test/brainstate/nn/
  * fused_step.test.ts checks them bit for bit). The one-pass loop runs in WebAssembly for up to two current inputs
- * (core/kernels/lif64.ts; expm1 stays JS's Math.expm1), with the same bits. States are read in place and every new
+ * (core/kernels/brainstate_steps.ts; expm1 stays JS's Math.expm1), with the same bits. States are read in place and every new
  * state is a fresh array.
  */
 import * as torch from '../../torch/index';
@@ -36,7 +36,7 @@ import * as surrogates from '../surrogate';
 import { ReluGrad, Surrogate } from '../surrogate';
 import { HiddenState, ShortTermState } from '../_state';
 import { Dynamics, f32, noGrad, sameShape, scalarValue, values, valuesView } from './_dynamics';
-import { lif64Step } from '../../torch/utils/kernels';
+import { lifStepWasm, spikeOfWasm } from '../../torch/utils/kernels';
 import { exprel } from './_exp_euler';
 import { COBA, CUBA } from './_synouts';
 
@@ -240,8 +240,8 @@ export class LIF extends Neuron {
   _spikeInput(v: ArrayLike<number>, out: Float32Array): boolean {
     const len = v.length, th = this.V_th, rs = this.V_reset, n = th.length;
     const heav = fastSpike(this.spk_fun);
-    if (heav && n === len) { // one parameter per element (no batch axis)
-      for (let k = 0; k < len; k++) out[k] = fr(fr(v[k] - th[k]) / fr(th[k] - rs[k])) >= 0 ? 1 : 0;
+    if (heav && n === len) { // one parameter per element (no batch axis); in WebAssembly when it can (the same bits)
+      if (!spikeOfWasm(len, v, th, rs, out)) for (let k = 0; k < len; k++) out[k] = fr(fr(v[k] - th[k]) / fr(th[k] - rs[k])) >= 0 ? 1 : 0;
       return true;
     }
     for (let k = 0, j = 0; k < len; k++, j = j + 1 === n ? 0 : j + 1) { // j = k mod n
@@ -402,8 +402,8 @@ export class LIF extends Neuron {
     const outV = new Float32Array(len), outT = hold ? new Float32Array(len) : null, spk = new Float32Array(len);
     const hard = this.spk_reset === 'hard', g0 = nIn > 0 ? gs[0] : null, c0 = nIn > 0 ? cs[0] : 0, k0 = nIn > 0 && coba[0];
     const g1 = nIn > 1 ? gs[1] : null, c1 = nIn > 1 ? cs[1] : 0, k1 = nIn > 1 && coba[1];
-    // up to two inputs: the same step in WebAssembly (core/kernels/lif64.ts), bit for bit; else (or without it) in JS
-    if (nIn > 2 || !lif64Step(len, v0, th, rs, R, tau, Vr, hard, hold ? tref : null, lst, tf, dt, xc === null ? 0 : xc, xs, g0, c0, k0, g1, c1, k1, outV, outT, spk)) {
+    // up to two inputs: the same step in WebAssembly (core/kernels/brainstate_steps.ts), bit for bit; else (or without it) in JS
+    if (nIn > 2 || !lifStepWasm(len, v0, th, rs, R, tau, Vr, hard, hold ? tref : null, lst, tf, dt, xc === null ? 0 : xc, xs, g0, c0, k0, g1, c1, k1, outV, outT, spk)) {
       onePassKernel(len, v0, th, rs, R, tau, Vr, hard, hold ? tref : null, lst, tf, dt, xc === null ? 0 : xc, xs, g0, c0, k0, g1, c1, k1, gs, cs, coba, outV, outT, spk);
     }
     this.V.value = f32(outV, shape);

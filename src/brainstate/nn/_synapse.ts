@@ -18,6 +18,7 @@ import { ParamDescriber } from './_describe';
 import { Dynamics, f32, noGrad, values, valuesView } from './_dynamics';
 import { exprel } from './_exp_euler';
 import { initParam, type Initializer } from './_neuron';
+import { exponDecayWasm } from '../../torch/utils/kernels';
 
 type Tensor = torch.Tensor;
 const math = Math; // a module binding: jest's vm context makes global lookups in hot loops slow
@@ -96,6 +97,13 @@ export class Expon extends Synapse {
  * −g + 0 is what −g + I[k] gives). With d, out[k] = fround(that) + d[k] (a value delta input added in the same pass).
  */
 function exponDecay(len: number, taus: Float32Array, n: number, dt: number, g0: Float32Array, I: Float64Array | null, d: Float32Array | null, out: Float32Array): void {
+  // one tau everywhere and no current inputs (the usual case): in WebAssembly when it can (the same bits)
+  if (I === null && n === len && len > 0) {
+    const t0 = taus[0];
+    let one = true;
+    for (let j = 1; j < n && one; j++) one = taus[j] === t0;
+    if (one && exponDecayWasm(len, g0, d, t0, dt * exprel(-dt / t0), out)) return;
+  }
   let tp = NaN, c = NaN;
   for (let b = 0; b < len; b += n) {
     const m = math.min(n, len - b);

@@ -74,7 +74,7 @@ describe('brainstate LIF/LIFRef fast steps equal the general path bit for bit', 
   });
 });
 
-describe('the one-pass step in WebAssembly (core/kernels/lif64.ts) and in JS give the same bits', () => {
+describe('the one-pass step in WebAssembly (core/kernels/brainstate_steps.ts) and in JS give the same bits', () => {
   afterAll(() => environ._reset_for_tests());
   test.each(cases.filter(([, c]) => !c.fnInput && !c.delta && !c.batch))('%s', (_name, c) => {
     set_snn_backend('js');

@@ -1,7 +1,8 @@
-;; brainstate LIF / LIFRef one-pass step (src/brainstate/nn/_neuron.ts onePassKernel) in WebAssembly, the fast path of
-;; src/core/kernels/lif64.ts: the same operations in the same order, float32 where the JS kernel rounds (Math.fround
-;; of a +, −, ×, ÷ of float32 values is the float32 operation) and float64 elsewhere. exprel's expm1 stays in JS
-;; (Math.expm1, between the two passes). Arrays are byte offsets into the instance's memory, n elements each.
+;; brainstate's LIF / LIFRef one-pass step (src/brainstate/nn/_neuron.ts onePassKernel), Expon's decay and the spike
+;; function's Heaviside step in WebAssembly, the fast paths of src/core/kernels/brainstate_steps.ts: the same operations
+;; in the same order as the JS kernels, float32 where they round (Math.fround of a +, −, ×, ÷ of float32 values is the
+;; float32 operation) and float64 elsewhere. exprel's expm1 stays in JS (Math.expm1, between the LIF's two passes).
+;; Arrays are byte offsets into the instance's memory, n elements each.
 (module
   (import "env" "memory" (memory 1))
 
@@ -91,5 +92,36 @@
           (f32.ge (f32.div (f32.sub (local.get $v) (local.get $th)) (f32.sub (local.get $th) (f32.load (i32.add (local.get $pRs) (local.get $o)))))
                   (f32.const 0))))
       (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $L))))
+
+  ;; Expon's decay with one tau (src/brainstate/nn/_synapse.ts exponDecay, no current inputs): o = g + c·((−g + 0)/tau)
+  ;; in float64, out = f32(o), or with a delta input d (has_d) out = f32(f32(o) + d)
+  (func (export "expon_decay") (param $n i32) (param $pG i32) (param $pD i32) (param $has_d i32) (param $tau f64) (param $c f64) (param $pOut i32)
+    (local $k i32) (local $o i32) (local $g f64) (local $r f32)
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $k) (local.get $n)))
+      (local.set $o (i32.shl (local.get $k) (i32.const 2)))
+      (local.set $g (f64.promote_f32 (f32.load (i32.add (local.get $pG) (local.get $o)))))
+      (local.set $r (f32.demote_f64 (f64.add (local.get $g)
+        (f64.mul (local.get $c) (f64.div (f64.add (f64.neg (local.get $g)) (f64.const 0)) (local.get $tau))))))
+      (if (local.get $has_d) (then (local.set $r (f32.add (local.get $r) (f32.load (i32.add (local.get $pD) (local.get $o)))))))
+      (f32.store (i32.add (local.get $pOut) (local.get $o)) (local.get $r))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $L))))
+
+  ;; The Heaviside step of spk_fun's argument (Neuron._spikeInput): out = ((v − V_th) / (V_th − V_reset) >= 0), float32,
+  ;; four at a time (n is padded to a multiple of 4 by the caller's arrays)
+  (func (export "spike_of") (param $n i32) (param $pV i32) (param $pTh i32) (param $pRs i32) (param $pOut i32)
+    (local $o i32) (local $end i32) (local $th v128)
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $L
+      (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
+      (local.set $th (v128.load (i32.add (local.get $pTh) (local.get $o))))
+      (v128.store (i32.add (local.get $pOut) (local.get $o))
+        (v128.and (f32x4.splat (f32.const 1))
+          (f32x4.ge (f32x4.div (f32x4.sub (v128.load (i32.add (local.get $pV) (local.get $o))) (local.get $th))
+                               (f32x4.sub (local.get $th) (v128.load (i32.add (local.get $pRs) (local.get $o)))))
+                    (f32x4.splat (f32.const 0)))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
       (br $L))))
 )
