@@ -26,8 +26,8 @@
  * Speed: update() takes a one-pass loop (_onePass) or a fused step (_fusedStep) when _reset/_integrate/get_spike are
  * LIF's own — the same operations per element, in the same order, as the general path (test/brainstate/nn/
  * fused_step.test.ts checks them bit for bit). The one-pass loop runs in WebAssembly for up to two current inputs
- * (core/kernels/brainstate_steps.ts; expm1 stays JS's Math.expm1), with the same bits. States are read in place and every new
- * state is a fresh array.
+ * (core/kernels/brainstate_steps.ts; expm1 stays JS's Math.expm1), with the same bits. States are read in place and
+ * every new state is a fresh array.
  */
 import * as torch from '../../torch/index';
 import { fail, pyArgs, type PyRest } from '../../torch/utils/checks';
@@ -402,9 +402,10 @@ export class LIF extends Neuron {
     const outV = new Float32Array(len), outT = hold ? new Float32Array(len) : null, spk = new Float32Array(len);
     const hard = this.spk_reset === 'hard', g0 = nIn > 0 ? gs[0] : null, c0 = nIn > 0 ? cs[0] : 0, k0 = nIn > 0 && coba[0];
     const g1 = nIn > 1 ? gs[1] : null, c1 = nIn > 1 ? cs[1] : 0, k1 = nIn > 1 && coba[1];
-    // up to two inputs: the same step in WebAssembly (core/kernels/brainstate_steps.ts), bit for bit; else (or without it) in JS
-    if (nIn > 2 || !lifStepWasm(len, v0, th, rs, R, tau, Vr, hard, hold ? tref : null, lst, tf, dt, xc === null ? 0 : xc, xs, g0, c0, k0, g1, c1, k1, outV, outT, spk)) {
-      onePassKernel(len, v0, th, rs, R, tau, Vr, hard, hold ? tref : null, lst, tf, dt, xc === null ? 0 : xc, xs, g0, c0, k0, g1, c1, k1, gs, cs, coba, outV, outT, spk);
+    const tr = hold ? tref : null, x0 = xc === null ? 0 : xc;
+    // up to two inputs: the same step in WebAssembly (core/kernels/brainstate_steps.ts), bit for bit; else in JS
+    if (nIn > 2 || !lifStepWasm(len, v0, th, rs, R, tau, Vr, hard, tr, lst, tf, dt, x0, xs, g0, c0, k0, g1, c1, k1, outV, outT, spk)) {
+      onePassKernel(len, v0, th, rs, R, tau, Vr, hard, tr, lst, tf, dt, x0, xs, g0, c0, k0, g1, c1, k1, gs, cs, coba, outV, outT, spk);
     }
     this.V.value = f32(outV, shape);
     if (hold) (this as unknown as LIFRef).last_spike_time.value = f32(outT!, shape);

@@ -1,7 +1,8 @@
 /**
  * The simulation kernels the upstream-API folders share (brainpy, brainstate), surfaced from core: the spiking-network
- * step kernels over SnnArena state (WebAssembly SIMD with a bit-identical JS fallback) and the nonzero-position hints
- * of event-driven products.
+ * step kernels over SnnArena state (WebAssembly SIMD with a bit-identical JS fallback), the WebAssembly CSR products
+ * and brainstate step loops (each false when WebAssembly is off: the caller's JS loop then runs, with the same bits),
+ * and the nonzero-position hints of event-driven products.
  */
 export { SnnArena, set_snn_backend, snn_backend, type SnnBackend } from '../../core/kernels/snn';
 export { csrCountWasm, csrmvWasm, type CsrSource } from '../../core/kernels/csr';
