@@ -8,6 +8,8 @@
  *   npm run bench -- coba --repeats 9    # timed runs per side (default 5, 3 with --quick)
  *   npm run bench -- coba --kernels      # also one run timing each WebAssembly kernel call (the rest of a step is JS)
  *   npm run bench -- coba --blocks       # also one run timed in blocks of 250 steps: the spread of µs per step within a run
+ *   npm run bench -- coba --brainstate   # also the brainstate form at 4000 neurons (examples/brainstate/einet.ts,
+ *                                        # unitless weights: the same network), once, against the same Brian2 median
  * (scripts/bench.mjs bundles this file with the library into one module, as dist/ ships it; run directly through tsx,
  * every source file is a separate module with getter imports and the step is ~1.3× slower: the bench says so.)
  *
@@ -33,6 +35,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { EINetHalf, runEINet } from '../examples/brainpy/einet';
+import { runBrainstateEINet } from '../examples/brainstate/einet';
 import { bp, bm } from '../src/brainpy/index';
 import { set_snn_backend, snn_backend } from '../src/index';
 import { clear_line_caches } from '../src/brainpy/math/jitconn_walk';
@@ -136,8 +139,8 @@ function main(argv: string[]): void {
   const quick = argv.includes('--quick');
   const ri = argv.indexOf('--repeats');
   const repeats = ri >= 0 ? Number(argv[ri + 1]) : quick ? 3 : 5;
-  if (!Number.isInteger(repeats) || repeats < 1) { console.error('usage: coba.ts [--quick] [--repeats <n >= 1>] [--kernels] [--blocks]'); process.exit(2); }
-  const kernels = argv.includes('--kernels'), blocks = argv.includes('--blocks');
+  if (!Number.isInteger(repeats) || repeats < 1) { console.error('usage: coba.ts [--quick] [--repeats <n >= 1>] [--kernels] [--blocks] [--brainstate]'); process.exit(2); }
+  const kernels = argv.includes('--kernels'), blocks = argv.includes('--blocks'), brainstate = argv.includes('--brainstate');
   const seed = 42;
   const cases: Case[] = quick
     ? [{ label: '4000 neurons, 0.5 s', ne: 3200, ni: 800, prob: 0.02, duration_ms: 500 }]
@@ -201,6 +204,14 @@ function main(argv: string[]): void {
       continue;
     }
     const bMed = median(btimes), bMin = Math.min(...btimes);
+    if (brainstate && n === 4000) { // the example draws conn_num 0.02 of the post group: 80 inputs only at 4000
+      // brainstate 0.1.10's form of the network (LIFRef, AlignPostProj, EventFixedProb: its own connectivity draw),
+      // with the BrainPy 2.x / Brian2 weights; one run after a warm-up, against Brian2's median
+      runBrainstateEINet(100, { seed: seed + 1000, units: 'unitless' });
+      const bs = runBrainstateEINet(c.duration_ms, { seed, units: 'unitless' });
+      console.log(`  spikeport brainstate form: run ${fmt(bs.wall_ms / 1000, 3)} s (${fmt(bs.wall_ms / dur_s, 0)} ms per simulated s); ${bs.spikes} spikes, ${fmt(bs.rate_hz)} Hz; ` +
+        `Brian2 / brainstate form ${fmt(bMed / (bs.wall_ms / 1000), 2)} (Brian2's median)`);
+    }
     const pairs = btimes.length === times.length ? median(btimes.map((x, k) => x / times[k])) : bMed / spMed;
     console.log(`  Brian2 (${r.target}): run ${btimes.map((x) => fmt(x, 3)).join(' / ')} s: median ${fmt(bMed, 3)} s (${fmt(bMed / dur_s * 1000, 0)} ms per simulated s), min ${fmt(bMin, 3)} s`);
     console.log(`  Brian2 / spikeport: ${fmt(pairs, 3)} (median over the ${btimes.length} back-to-back pairs), ${fmt(bMed / spMed, 3)} (medians), ${fmt(bMin / spMin, 3)} (minima); anchor Brian2 / BrainPy = 3.0`);
