@@ -106,15 +106,18 @@ export class EventFixedNumConn {
     const B = prod(shape) / this.n_pre;
     const { n_pre, n_post, conn_num: k, indices: idx, weight: w } = this;
     const out = new Float32Array(B * n_post);
-    const isBool = spk.dtype === 'bool';
-    for (let b = 0; b < B; b++) {
-      const so = s0 + b * n_pre, oo = b * n_post;
-      for (let i = 0; i < n_pre; i++) {
-        const v = s[so + i];
-        if (!v) continue;
-        const a = isBool ? w : w * (v as number);
-        const base = i * k;
-        for (let j = 0; j < k; j++) out[oo + idx[base + j]] += a;
+    // bool spikes scan their bytes in a loop of their own (one array type per loop: a shared one reads both slowly)
+    if (spk.dtype === 'bool') addBoolRows(s as Uint8Array, s0, B, n_pre, n_post, k, idx, w, out);
+    else {
+      for (let b = 0; b < B; b++) {
+        const so = s0 + b * n_pre, oo = b * n_post;
+        for (let i = 0; i < n_pre; i++) {
+          const v = s[so + i];
+          if (!v) continue;
+          const a = w * (v as number);
+          const base = i * k;
+          for (let j = 0; j < k; j++) out[oo + idx[base + j]] += a;
+        }
       }
     }
     return torch.from_typed_array(out, [...shape.slice(0, -1), n_post]);
@@ -122,6 +125,18 @@ export class EventFixedNumConn {
 
   /** Python's `__call__`. */
   call(spk: Tensor): Tensor { return this.update(spk); }
+}
+
+/** The bool-spike rows of EventFixedNumConn.update: each spiking pre adds w to its k targets. */
+function addBoolRows(s: Uint8Array, s0: number, B: number, n_pre: number, n_post: number, k: number, idx: Int32Array, w: number, out: Float32Array): void {
+  for (let b = 0; b < B; b++) {
+    const so = s0 + b * n_pre, oo = b * n_post;
+    for (let i = 0; i < n_pre; i++) {
+      if (!s[so + i]) continue;
+      const base = i * k;
+      for (let j = 0; j < k; j++) out[oo + idx[base + j]] += w;
+    }
+  }
 }
 
 /** brainstate 0.1.10's name for the same layer (`EventFixedProb = EventFixedNumConn` upstream; a subclass here). */
