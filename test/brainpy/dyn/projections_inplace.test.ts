@@ -1,8 +1,8 @@
 /**
  * The align-post projections' in-place path: an event JIT or CSR layer writes its product into the synapse's own
- * array P (bp.dyn.Expon, beside g in the post group's arena) and add_current adds it in one SIMD pass. Every case here is
- * compared bit for bit with the same network whose comm is a plain function (which takes the general path: a fresh
- * output and a scattered add): g, V, spikes and the returned products.
+ * array P (bp.dyn.Expon, beside g in the post group's arena) and add_current adds it in one SIMD pass. Every case
+ * here is compared bit for bit with the same network whose comm is a plain function (which takes the general path: a
+ * fresh output and a scattered add): g, V, spikes and the returned products.
  */
 import { bp, bm } from '../../../src/brainpy/index';
 import * as torch from '../../../src/torch/index';
