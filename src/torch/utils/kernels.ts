@@ -7,6 +7,7 @@
 export { SnnArena, set_snn_backend, snn_backend, type SnnBackend } from '../../core/kernels/snn';
 export { csrCountWasm, csrmvWasm, type CsrSource } from '../../core/kernels/csr';
 export { exponDecayWasm, lifStepWasm, spikeOfWasm } from '../../core/kernels/brainstate_steps';
+export { permutationWasm } from '../../core/kernels/mt19937';
 export { TouchList, hintedNonzeros, setSparseHint, sparseHint, type HintSlice } from '../../core/sparse_hint';
 export { StepScope, isScratch, scratch, withStepScope } from '../../core/step_scope';
 export { flatnonzero } from '../../core/ops/join';

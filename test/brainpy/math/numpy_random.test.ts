@@ -6,6 +6,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import * as torch from '../../../src/torch/index';
 import { decodeTensor, type EncodedTensor } from '../../../src/fixtures/tensorjson';
+import { set_snn_backend } from '../../../src/index';
 import { NumpyRandomState, seed as npSeed, random_state } from '../../../src/brainpy/math/numpy_random';
 
 const FIX = join(__dirname, '..', '..', '..', 'fixtures', 'brainpy', 'connect', 'numpy_random_state.json');
@@ -120,4 +121,20 @@ describe('NumpyRandomState == numpy.random.RandomState (legacy MT19937)', () => 
     expect(() => rs.random_sample([2, -1])).toThrow('NumpyRandomState.random_sample: size must be non-negative integers, got [2, -1]');
     expect(() => rs.choice(4, 2, true, [0.5, 0.6, 0, 0])).toThrow(/probabilities do not sum to 1/);
   });
+});
+
+test('permutation from 64 elements runs in WebAssembly: the same permutations and the same generator state as the JS loop', () => {
+  const draw = (seed: number): number[] => {
+    const rs = new NumpyRandomState(seed), got: number[] = [];
+    for (const n of [64, 65, 100, 1000, 4097, 10]) got.push(...Array.from(rs.permutation(n).toTypedArray() as Int32Array));
+    for (let k = 0; k < 5; k++) got.push(rs.next_uint32()); // the state goes on from where the shuffles left it
+    got.push(...Array.from(rs.choice(300, { size: 7, replace: false }).toTypedArray() as Int32Array));
+    return got;
+  };
+  for (const seed of [0, 1, 42]) {
+    set_snn_backend('js');
+    let js: number[];
+    try { js = draw(seed); } finally { set_snn_backend('auto'); }
+    expect(draw(seed)).toEqual(js);
+  }
 });
