@@ -94,6 +94,7 @@ test('the committed *_wasm.ts files are what their .wat files compile to (npm ru
   expect(r.stdout).toContain('ok   src/core/kernels/snn_wasm.ts');
   expect(r.stdout).toContain('ok   src/core/kernels/csr_wasm.ts');
   expect(r.stdout).toContain('ok   src/core/kernels/brainstate_steps_wasm.ts');
+  expect(r.stdout).toContain('ok   src/core/kernels/mt19937_wasm.ts');
   expect(r.status).toBe(0);
 });
 
