@@ -128,7 +128,7 @@ test('permutation from 64 elements runs in WebAssembly: the same permutations an
     const rs = new NumpyRandomState(seed), got: number[] = [];
     for (const n of [64, 65, 100, 1000, 4097, 10]) got.push(...Array.from(rs.permutation(n).toTypedArray() as Int32Array));
     for (let k = 0; k < 5; k++) got.push(rs.next_uint32()); // the state goes on from where the shuffles left it
-    got.push(...Array.from(rs.choice(300, { size: 7, replace: false }).toTypedArray() as Int32Array));
+    got.push(...Array.from((rs.choice(300, { size: 7, replace: false }) as torch.Tensor).toTypedArray() as Int32Array));
     return got;
   };
   for (const seed of [0, 1, 42]) {
