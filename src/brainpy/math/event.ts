@@ -21,7 +21,7 @@
  *   weight gradient although the forward counts it as 1 — kept for parity).
  */
 import * as torch from '../../torch';
-import { SnnArena, hintedNonzeros, type HintSlice } from '../../torch/utils/kernels';
+import { SnnArena, hintedNonzeros, sameSource, sourceStamp, type HintSlice, type SourceStamp } from '../../torch/utils/kernels';
 import { _badIndex, _csr, _csrmv, type CsrmvOptions, type IndexArray } from './sparse';
 
 type Tensor = torch.Tensor;
@@ -39,14 +39,12 @@ export function csrmv(data: Tensor | number, indices: IndexArray, indptr: IndexA
 const _active: HintSlice = { idx: new Int32Array(0), from: 0, to: 0, shift: 0 };
 const UNIT = [1];
 
-/** What a Tensor was when its CSR array was checked: storage, place, length, stride and version. */
-interface Seen { buf: ArrayBufferLike | object; off: number; len: number; stride: number; ver: { v: number }; v: number }
-const seen = (t: Tensor): Seen => ({ buf: t.buffer, off: t.offset, len: t.shape[0], stride: t._stride[0], ver: t._version, v: t._version.v });
-const still = (t: Tensor, s: Seen): boolean =>
-  t.buffer === s.buf && t.offset === s.off && t.ndim === 1 && t.shape[0] === s.len && t._stride[0] === s.stride && t._version === s.ver && s.ver.v === s.v;
+// a Tensor as a CSR source (a view with other geometry is another Tensor; new storage comes with a new version counter)
+const seen = (t: Tensor): SourceStamp => sourceStamp(t.buffer, t.offset, t.shape[0], t._version);
+const still = (t: Tensor, s: SourceStamp): boolean => sameSource(s, t.buffer, t.offset, t.shape[0], t._version);
 
 /** The CSR arrays last checked for an indices Tensor (see _event_csr_homo_into). */
-interface Checked { i: Seen; p: Seen; indptrT: Tensor; m: number; n: number; indices: Int32Array; indptr: Int32Array }
+interface Checked { i: SourceStamp; p: SourceStamp; indptrT: Tensor; m: number; n: number; indices: Int32Array; indptr: Int32Array }
 const checked = new WeakMap<Tensor, Checked>();
 
 /**

@@ -13,7 +13,7 @@
  * set_snn_backend('js') turns these off, as it does the other kernels.
  */
 import { BRAINSTATE_STEPS_WASM_BASE64 } from './brainstate_steps_wasm';
-import { compileWasm, snn_backend } from './snn';
+import { kernelModule } from './snn';
 
 interface StepExports {
   pass_a(n: number, flags: number, pV: number, pTh: number, pRs: number, pR: number, pTau: number, pVr: number, pTref: number, pLst: number,
@@ -33,11 +33,11 @@ class StepMemory {
   readonly f: Record<F32Name, Float32Array>;
   readonly F: Float64Array; readonly Z: Float64Array; readonly E: Float64Array; readonly held: Uint8Array;
 
-  constructor(readonly n: number) {
+  constructor(module: WebAssembly.Module, readonly n: number) {
     const n4 = (n + 3) & ~3;
     const bytes = F32.length * n4 * 4 + 3 * n4 * 8 + n4;
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-    this.x = new WebAssembly.Instance(_module!, { env: { memory } }).exports as WebAssembly.Exports & StepExports;
+    this.x = new WebAssembly.Instance(module, { env: { memory } }).exports as WebAssembly.Exports & StepExports;
     const b = memory.buffer;
     let o = 0;
     const f = {} as Record<F32Name, Float32Array>;
@@ -50,16 +50,15 @@ class StepMemory {
   }
 }
 
-let _module: WebAssembly.Module | null | undefined;
+const stepsModule = kernelModule(BRAINSTATE_STEPS_WASM_BASE64);
 const memories = new Map<number, StepMemory>();
 
 /** The memory for groups of len elements, or null when WebAssembly is off or unavailable. */
 function stepMemory(len: number): StepMemory | null {
-  if (snn_backend() !== 'wasm') return null;
-  if (_module === undefined) _module = compileWasm(BRAINSTATE_STEPS_WASM_BASE64);
-  if (_module === null) return null;
+  const module = stepsModule();
+  if (module === null) return null;
   let m = memories.get(len);
-  if (m === undefined) { m = new StepMemory(len); memories.set(len, m); }
+  if (m === undefined) { m = new StepMemory(module, len); memories.set(len, m); }
   return m;
 }
 

@@ -11,7 +11,7 @@
  * set_snn_backend('js') turns this path off (as it does the step kernels), which is how tests compare the two.
  */
 import { CSR_WASM_BASE64 } from './csr_wasm';
-import { compileWasm, snn_backend } from './snn';
+import { kernelModule } from './snn';
 
 interface CsrExports {
   scatter_homo(m: number, n: number, pPtr: number, pIdx: number, pX: number, pOut: number, w: number): void;
@@ -21,14 +21,21 @@ interface CsrExports {
   gather_count(m: number, pPtr: number, pIdx: number, pAct: number, pOut: number, w: number): void;
 }
 
-let _module: WebAssembly.Module | null | undefined;
+const csrModule = kernelModule(CSR_WASM_BASE64);
 
-/** What a source array was when last copied: its storage, place, length and (Tensor) version. */
-interface Stamp { buf: ArrayBufferLike; off: number; len: number; ver: { v: number }; v: number }
+/**
+ * What a source array was when a copy was made of it (or it was checked): its storage, place, length and the version
+ * counter of the Tensor it belongs to, with that counter's value. The copy is current while all of them are the same.
+ */
+export interface SourceStamp { buf: object; off: number; len: number; ver: { v: number }; v: number }
 
-const stamp = (a: ArrayBufferView & { length: number }, ver: { v: number }): Stamp => ({ buf: a.buffer, off: a.byteOffset, len: a.length, ver, v: ver.v });
-const same = (s: Stamp | null, a: ArrayBufferView & { length: number }, ver: { v: number }): boolean =>
-  s !== null && s.buf === a.buffer && s.off === a.byteOffset && s.len === a.length && s.ver === ver && s.v === ver.v;
+export const sourceStamp = (buf: object, off: number, len: number, ver: { v: number }): SourceStamp => ({ buf, off, len, ver, v: ver.v });
+
+export const sameSource = (s: SourceStamp | null, buf: object, off: number, len: number, ver: { v: number }): boolean =>
+  s !== null && s.buf === buf && s.off === off && s.len === len && s.ver === ver && s.v === ver.v;
+
+const stamp = (a: Int32Array | Float32Array, ver: { v: number }): SourceStamp => sourceStamp(a.buffer, a.byteOffset, a.length, ver);
+const same = (s: SourceStamp | null, a: Int32Array | Float32Array, ver: { v: number }): boolean => sameSource(s, a.buffer, a.byteOffset, a.length, ver);
 
 const pad4 = (n: number): number => (n + 3) & ~3;
 
@@ -37,13 +44,13 @@ class CsrCopy {
   readonly x: WebAssembly.Exports & CsrExports;
   readonly ptr: Int32Array; readonly idx: Int32Array; readonly data: Float32Array | null; readonly xin: Float32Array; readonly out: Float32Array;
   readonly act: Uint8Array;
-  sPtr: Stamp | null = null; sIdx: Stamp | null = null; sData: Stamp | null = null;
+  sPtr: SourceStamp | null = null; sIdx: SourceStamp | null = null; sData: SourceStamp | null = null;
 
-  constructor(readonly m: number, readonly n: number, readonly nnz: number, withData: boolean) {
+  constructor(module: WebAssembly.Module, readonly m: number, readonly n: number, readonly nnz: number, withData: boolean) {
     const lens = [pad4(m + 1), pad4(nnz), withData ? pad4(nnz) : 0, pad4(Math.max(m, n)), pad4(Math.max(m, n)), pad4(n) / 4];
     const bytes = lens.reduce((a, b) => a + b, 0) * 4;
     const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-    this.x = new WebAssembly.Instance(_module!, { env: { memory } }).exports as WebAssembly.Exports & CsrExports;
+    this.x = new WebAssembly.Instance(module, { env: { memory } }).exports as WebAssembly.Exports & CsrExports;
     const b = memory.buffer;
     let o = 0;
     this.ptr = new Int32Array(b, o, m + 1); o += lens[0] * 4;
@@ -98,14 +105,13 @@ export function csrCountWasm(src: CsrSource, w: number, act: Uint8Array, out: Fl
 
 /** src's copy (made, or refreshed where a source changed), or null when WebAssembly is off or unavailable. */
 function copyOf(src: CsrSource, data: Float32Array | null, dver: { v: number } | null, bad: (k: number, v: number) => never): CsrCopy | null {
-  if (snn_backend() !== 'wasm') return null;
-  if (_module === undefined) _module = compileWasm(CSR_WASM_BASE64);
-  if (_module === null) return null;
+  const module = csrModule();
+  if (module === null) return null;
   const { indices, indptr, m, n, nnz } = src;
   const key = indices.buffer;
   let c = copies.get(key);
   if (c === undefined || c.m !== m || c.n !== n || c.nnz !== nnz || (data !== null && c.data === null)) {
-    c = new CsrCopy(m, n, nnz, data !== null);
+    c = new CsrCopy(module, m, n, nnz, data !== null);
     copies.set(key, c);
   }
   if (!same(c.sIdx, indices, src.iver)) {

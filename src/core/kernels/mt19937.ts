@@ -5,11 +5,11 @@
  * draws of bp.conn.FixedProb(0.02) at 4000 × 4000 are its build time. set_snn_backend('js') turns it off.
  */
 import { MT19937_WASM_BASE64 } from './mt19937_wasm';
-import { compileWasm, snn_backend } from './snn';
+import { kernelModule } from './snn';
 
 const STATE = 0, POS = 2496, ARRAY = 2560; // byte offsets, as mt19937.wat lays its memory out
 
-let _module: WebAssembly.Module | null | undefined;
+const mtModule = kernelModule(MT19937_WASM_BASE64);
 let _inst: { memory: WebAssembly.Memory; permutation(n: number): void } | null = null;
 
 /**
@@ -17,13 +17,12 @@ let _inst: { memory: WebAssembly.Memory; permutation(n: number): void } | null =
  * position, with mt advanced in place; −1, with nothing done, when WebAssembly is off or unavailable.
  */
 export function permutationWasm(mt: Uint32Array, pos: number, out: Int32Array): number {
-  if (snn_backend() !== 'wasm') return -1;
-  if (_module === undefined) _module = compileWasm(MT19937_WASM_BASE64);
-  if (_module === null) return -1;
+  const module = mtModule();
+  if (module === null) return -1;
   const n = out.length, bytes = ARRAY + 4 * n;
   if (_inst === null || _inst.memory.buffer.byteLength < bytes) {
     const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-    const x = new WebAssembly.Instance(_module, { env: { memory } }).exports as unknown as { permutation(n: number): void };
+    const x = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as { permutation(n: number): void };
     _inst = { memory, permutation: x.permutation };
   }
   const b = _inst.memory.buffer;

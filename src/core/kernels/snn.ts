@@ -45,7 +45,7 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 }
 
 /** A module compiled from base64 bytes, or null where WebAssembly (or its SIMD) is unavailable (old engines, strict CSP). */
-export function compileWasm(base64: string): WebAssembly.Module | null {
+function compileWasm(base64: string): WebAssembly.Module | null {
   try {
     if (typeof WebAssembly === 'object') {
       const bytes = decodeBase64(base64);
@@ -53,6 +53,19 @@ export function compileWasm(base64: string): WebAssembly.Module | null {
     }
   } catch { /* unavailable */ }
   return null;
+}
+
+/**
+ * A getter of the module compiled (once) from base64: null while the kernels' backend is 'js' (set_snn_backend) or
+ * where it cannot be compiled. What the other WebAssembly kernels (csr, brainstate_steps, mt19937) run through.
+ */
+export function kernelModule(base64: string): () => WebAssembly.Module | null {
+  let m: WebAssembly.Module | null | undefined;
+  return () => {
+    if (snn_backend() !== 'wasm') return null;
+    if (m === undefined) m = compileWasm(base64);
+    return m;
+  };
 }
 
 /** The compiled SIMD module, or null where it cannot be compiled. */

@@ -5,7 +5,7 @@
  * and the nonzero-position hints of event-driven products.
  */
 export { SnnArena, set_snn_backend, snn_backend, type SnnBackend } from '../../core/kernels/snn';
-export { csrCountWasm, csrmvWasm, type CsrSource } from '../../core/kernels/csr';
+export { csrCountWasm, csrmvWasm, sameSource, sourceStamp, type CsrSource, type SourceStamp } from '../../core/kernels/csr';
 export { exponDecayWasm, lifStepWasm, spikeOfWasm } from '../../core/kernels/brainstate_steps';
 export { permutationWasm } from '../../core/kernels/mt19937';
 export { TouchList, hintedNonzeros, setSparseHint, sparseHint, type HintSlice } from '../../core/sparse_hint';
